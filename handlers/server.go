@@ -1,0 +1,228 @@
+// Package handlers serves the portal's web pages: the seller wizard, the credentials check and the
+// staff review pages. Routes are listed in routes.go; each resource has its own handler struct.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/aicofounder/shiprocket-portal/store"
+	"github.com/aicofounder/shiprocket-portal/verify"
+	"github.com/aicofounder/shiprocket-portal/views"
+)
+
+// Config holds the settings the web layer needs.
+type Config struct {
+	// Brand is the platform's display name shown on every page.
+	Brand string
+	// BaseURL is the portal's public address, used to build resume links.
+	BaseURL *url.URL
+	// Demo shows the demo banner on every page.
+	Demo bool
+	// SessionKeys are gorilla/sessions key pairs (authentication key, encryption key), newest
+	// first: the first pair signs new cookies, every pair is tried when reading one.
+	SessionKeys [][]byte
+	// ResumeTTL is how long a resume link works.
+	ResumeTTL time.Duration
+}
+
+// secure reports whether the portal is served over https, which turns on Secure cookies, the
+// __Host- prefix and HSTS.
+func (c Config) secure() bool {
+	return c.BaseURL != nil && c.BaseURL.Scheme == "https"
+}
+
+// New builds the portal's router with every route and middleware in place.
+func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) (*echo.Echo,
+	error) {
+	if len(cfg.SessionKeys) < 2 || len(cfg.SessionKeys)%2 != 0 {
+		return nil, errors.New("handlers: session keys must come in pairs")
+	}
+	if cfg.ResumeTTL <= 0 {
+		cfg.ResumeTTL = 30 * 24 * time.Hour
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(cfg, log)
+
+	sess := newSessionStores(cfg)
+	sellers := &sellerHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
+	staff := &staffHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
+
+	e.Use(requestLogger(log))
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders(cfg))
+	e.Use(middleware.BodyLimit("64K"))
+	e.Use(fetchMetadata())
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     cookieName(cfg, "csrf"),
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   cfg.secure(),
+		CookieSameSite: http.SameSiteStrictMode,
+		ErrorHandler:   csrfError,
+	}))
+
+	routes(e, sellers, staff, st)
+	return e, nil
+}
+
+// requestLogger gives each request an id and a logger carrying it, and logs one line when the
+// request ends. It logs the route pattern, never the raw path or query: resume links carry their
+// token in the path.
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			id := newRequestID()
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+
+			reqLog := log.With("request_id", id)
+			ctx := context.WithValue(c.Request().Context(), loggerKey{}, reqLog)
+			c.SetRequest(c.Request().WithContext(ctx))
+
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+
+			reqLog.Info("request", "method", c.Request().Method, "route", c.Path(),
+				"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds())
+			return nil
+		}
+	}
+}
+
+type loggerKey struct{}
+
+// logger returns the request's logger.
+func logger(c echo.Context) *slog.Logger {
+	if l, ok := c.Request().Context().Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// securityHeaders sets the headers every response carries. Pages never run inline script, never
+// appear in frames and send no Referer, because resume links carry a token.
+func securityHeaders(cfg Config) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", "default-src 'self'; object-src 'none'; "+
+				"base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			if cfg.secure() {
+				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+// fetchMetadata refuses state-changing requests that a browser marks as coming from another site,
+// then removes the header. Echo's CSRF middleware would otherwise let any request that claims
+// "Sec-Fetch-Site: same-origin" through without a token; we always want the token as well, so a
+// form works the same in every browser and a client that forges the header gains nothing.
+func fetchMetadata() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			site := r.Header.Get("Sec-Fetch-Site")
+			unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead &&
+				r.Method != http.MethodOptions
+			if unsafe && (site == "cross-site" || site == "same-site") {
+				return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
+			}
+			r.Header.Del("Sec-Fetch-Site")
+			return next(c)
+		}
+	}
+}
+
+func csrfError(err error, c echo.Context) error {
+	return echo.NewHTTPError(http.StatusForbidden,
+		"This form has expired or did not come from this site. Go back, reload the page and try again.")
+}
+
+// errorHandler renders every error as a page. 5xx details go to the log at Error and 4xx at Warn;
+// the page shows only a plain message, never the internal error text.
+func errorHandler(cfg Config, log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+
+		status := http.StatusInternalServerError
+		message := "Something went wrong on our side. Your earlier answers are saved; please try again in a minute."
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			status = he.Code
+			if msg, ok := he.Message.(string); ok && status < 500 {
+				message = msg
+			}
+			if status == http.StatusNotFound {
+				message = "There is no page at this address."
+			}
+		}
+
+		l := logger(c)
+		if status >= 500 {
+			l.Error("request failed", "route", c.Path(), "status", status, "error", err)
+		} else {
+			l.Warn("request refused", "route", c.Path(), "status", status, "error", err)
+		}
+
+		p := views.Page{Title: http.StatusText(status), Brand: cfg.Brand, Demo: cfg.Demo,
+			CSRF: csrfToken(c)}
+		if err := render(c, status, views.ErrorPage(p, status, message)); err != nil {
+			l.Error("render error page", "error", err)
+		}
+	}
+}
+
+// render writes a component into a buffer first, so a failed render never sends half a page.
+// Every page may show seller data, so none is stored by browsers or proxies.
+func render(c echo.Context, status int, component templ.Component) error {
+	var buf bytes.Buffer
+	if err := component.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// csrfToken returns the request's anti-forgery token for forms.
+func csrfToken(c echo.Context) string {
+	if t, ok := c.Get("csrf").(string); ok {
+		return t
+	}
+	return ""
+}
+
+// redirect answers a form post with 303 See Other (post/redirect/get).
+func redirect(c echo.Context, path string) error {
+	return c.Redirect(http.StatusSeeOther, path)
+}

@@ -1,0 +1,200 @@
+// Command portal serves the Shiprocket connection portal: sellers create a Shiprocket API user
+// step by step, give its password through a form that checks it live, and staff review everyone's
+// progress. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/aicofounder/shiprocket-portal/handlers"
+	"github.com/aicofounder/shiprocket-portal/shiprocket"
+	"github.com/aicofounder/shiprocket-portal/shiprocket/shiprockettest"
+	"github.com/aicofounder/shiprocket-portal/store"
+	"github.com/aicofounder/shiprocket-portal/vault"
+	"github.com/aicofounder/shiprocket-portal/verify"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: it dispatches to a command or serves the portal until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader,
+	stdout, stderr io.Writer) error {
+	if len(args) >= 2 && args[0] == "staff" && args[1] == "add" {
+		cfg, err := loadConfig(nil, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		st, err := store.Open(ctx, cfg.DB)
+		if err != nil {
+			return fmt.Errorf("database %s: %w", cfg.DB, err)
+		}
+		defer st.Close()
+		return runStaffAdd(ctx, st, args[2:], stdin, stdout)
+	}
+
+	cfg, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stderr)
+}
+
+// serve opens everything the portal needs, checks it, and serves until ctx ends.
+func serve(ctx context.Context, cfg config, stderr io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	keys, err := loadKeys(cfg, log)
+	if err != nil {
+		return err
+	}
+
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", cfg.DB, err)
+	}
+	defer st.Close()
+
+	if err := checkKeysCoverSecrets(ctx, st, keys); err != nil {
+		return err
+	}
+
+	shiprocketURL := cfg.ShiprocketURL
+	if cfg.Demo {
+		fake := shiprockettest.NewServer()
+		defer fake.Close()
+		for _, a := range shiprockettest.DemoAccounts() {
+			fake.AddAccount(a)
+		}
+		shiprocketURL = fake.URL()
+		log.Warn("demo mode: using a built-in fake Shiprocket", "shiprocket_url", shiprocketURL)
+	}
+
+	client, err := shiprocket.New(shiprocket.Config{
+		BaseURL:   shiprocketURL,
+		UserAgent: cfg.Brand + " Shiprocket portal",
+		Logger:    log,
+	})
+	if err != nil {
+		return fmt.Errorf("PORTAL_SHIPROCKET_URL: %w", err)
+	}
+
+	base, _ := url.Parse(cfg.BaseURL)
+	e, err := handlers.New(handlers.Config{
+		Brand:       cfg.Brand,
+		BaseURL:     base,
+		Demo:        cfg.Demo,
+		SessionKeys: sessionKeys(keys),
+		ResumeTTL:   cfg.ResumeTTL,
+	}, st, verify.New(st, keys, client, log), log)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PORTAL_ADDR %s: %w", cfg.Addr, err)
+	}
+
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// A credentials check may take up to verify.Budget; the page must outlive it.
+		WriteTimeout: verify.Budget + 25*time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("portal listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL,
+		"db", cfg.DB, "brand", cfg.Brand)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), verify.Budget+5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadKeys reads the keyring from PORTAL_SECRET_KEY, or from the key file, creating the file with
+// a fresh key on first run.
+func loadKeys(cfg config, log *slog.Logger) (*vault.Keyring, error) {
+	if cfg.SecretKey != "" {
+		keys, err := vault.ParseKeyring(cfg.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("PORTAL_SECRET_KEY: %w", err)
+		}
+		return keys, nil
+	}
+
+	keys, created, err := vault.LoadOrCreateFile(cfg.SecretKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_SECRET_KEY_FILE %s: %w", cfg.SecretKeyFile, err)
+	}
+	if created {
+		log.Warn("created a new secret key file; back it up: without it no stored password can be read",
+			"path", cfg.SecretKeyFile)
+	}
+	return keys, nil
+}
+
+// checkKeysCoverSecrets refuses to start when a stored secret was sealed with a key the keyring
+// lacks: better a loud stop than passwords that silently cannot be read.
+func checkKeysCoverSecrets(ctx context.Context, st *store.Store, keys *vault.Keyring) error {
+	ids, err := st.SecretKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !keys.Has(id) {
+			return fmt.Errorf("stored passwords were sealed with key %q, which the keyring does not "+
+				"hold (keyring has %v); restore that key in PORTAL_SECRET_KEY or the key file", id,
+				keys.IDs())
+		}
+	}
+	return nil
+}
+
+// sessionKeys derives cookie key pairs from the keyring, newest key first, so that rotating the
+// vault key rotates cookie keys too while cookies signed with the old key still read.
+func sessionKeys(keys *vault.Keyring) [][]byte {
+	auth := keys.Derive("session-auth", 32)
+	enc := keys.Derive("session-encrypt", 32)
+
+	pairs := make([][]byte, 0, 2*len(auth))
+	for i := range auth {
+		pairs = append(pairs, auth[i], enc[i])
+	}
+	return pairs
+}

@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// PurposePassword names the secret that holds a seller's Shiprocket API password.
+const PurposePassword = "shiprocket_password"
+
+// OutcomeRunning marks a check that has started and not finished. A check left running by a
+// crash stays visible as such.
+const OutcomeRunning = "running"
+
+// ErrNoSecret is returned when a check needs a stored password and the seller has none.
+var ErrNoSecret = errors.New("store: no stored password")
+
+// Check is one live verification against Shiprocket.
+type Check struct {
+	ID         int64
+	SellerID   int64
+	Trigger    string
+	APIEmail   string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Outcome    string
+	HTTPStatus int
+	Message    string
+	Report     string
+}
+
+// Secret is an encrypted value with the id of the vault key that sealed it.
+type Secret struct {
+	KeyID     string
+	Sealed    []byte
+	CreatedAt time.Time
+}
+
+// Submission is a seller's API email with its password already sealed by the vault.
+type Submission struct {
+	SellerID int64
+	APIEmail string
+	KeyID    string
+	Sealed   []byte
+	Trigger  string
+	Actor    string
+}
+
+// Submit stores the API email and sealed password, marks the seller "check pending" and opens a
+// running check, all in one transaction, so that the submission is safe before Shiprocket is
+// called. It returns the new check.
+func (s *Store) Submit(ctx context.Context, sub Submission) (Check, error) {
+	now := s.Now()
+	var checkID int64
+
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sellers SET api_email = ?, status = ?,
+			status_reason = '', submitted_at = ?, last_activity_at = ?, updated_at = ?
+			WHERE id = ?`,
+			sub.APIEmail, StatusCheckPending, formatTime(now), formatTime(now), formatTime(now),
+			sub.SellerID)
+		if err != nil {
+			return fmt.Errorf("update seller: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+
+		_, err = tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
+			created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (seller_id, purpose) DO UPDATE SET key_id = excluded.key_id,
+			sealed = excluded.sealed, created_at = excluded.created_at`,
+			sub.SellerID, PurposePassword, sub.KeyID, sub.Sealed, formatTime(now))
+		if err != nil {
+			return fmt.Errorf("store secret: %w", err)
+		}
+
+		err = insertEvent(ctx, tx, Event{SellerID: sub.SellerID, At: now, Kind: EventSubmitted,
+			Actor: sub.Actor, Detail: sub.APIEmail})
+		if err != nil {
+			return err
+		}
+
+		checkID, err = insertCheck(ctx, tx, sub.SellerID, sub.Trigger, sub.APIEmail, now)
+		return err
+	})
+	if err != nil {
+		return Check{}, err
+	}
+	return s.Check(ctx, checkID)
+}
+
+// StartCheck opens a running check of the seller's stored credentials. It returns ErrNoSecret
+// when no password is stored.
+func (s *Store) StartCheck(ctx context.Context, sellerID int64, trigger string) (Check, error) {
+	now := s.Now()
+	var checkID int64
+
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var apiEmail string
+		err := tx.QueryRowContext(ctx, `SELECT s.api_email FROM sellers s
+			JOIN secrets x ON x.seller_id = s.id AND x.purpose = ?
+			WHERE s.id = ?`, PurposePassword, sellerID).Scan(&apiEmail)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoSecret
+		}
+		if err != nil {
+			return fmt.Errorf("load seller for check: %w", err)
+		}
+
+		checkID, err = insertCheck(ctx, tx, sellerID, trigger, apiEmail, now)
+		return err
+	})
+	if err != nil {
+		return Check{}, err
+	}
+	return s.Check(ctx, checkID)
+}
+
+func insertCheck(ctx context.Context, tx *sql.Tx, sellerID int64, trigger, apiEmail string,
+	now time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO checks (seller_id, trigger, api_email,
+		started_at) VALUES (?, ?, ?, ?)`, sellerID, trigger, apiEmail, formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("insert check: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// CheckResult is what a finished check found and what it means for the seller.
+type CheckResult struct {
+	Outcome    string
+	HTTPStatus int
+	Message    string
+	Report     string
+	Status     Status
+	Reason     string
+}
+
+// FinishCheck records a check's result. The seller's status follows it only when this is the
+// seller's latest check, so a slow old check never overwrites a newer one.
+func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) error {
+	now := s.Now()
+
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var sellerID int64
+		err := tx.QueryRowContext(ctx, `SELECT seller_id FROM checks WHERE id = ?`, checkID).
+			Scan(&sellerID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("load check: %w", err)
+		}
+
+		_, err = tx.ExecContext(ctx, `UPDATE checks SET finished_at = ?, outcome = ?,
+			http_status = ?, message = ?, report = ? WHERE id = ?`,
+			formatTime(now), r.Outcome, r.HTTPStatus, r.Message, r.Report, checkID)
+		if err != nil {
+			return fmt.Errorf("update check: %w", err)
+		}
+
+		verifiedAt := sql.NullString{}
+		if r.Status == StatusVerified {
+			verifiedAt = sql.NullString{String: formatTime(now), Valid: true}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sellers SET status = ?, status_reason = ?,
+			last_checked_at = ?, updated_at = ?, verified_at = COALESCE(?, verified_at)
+			WHERE id = ? AND NOT EXISTS (SELECT 1 FROM checks WHERE seller_id = ? AND id > ?)`,
+			r.Status, r.Reason, formatTime(now), formatTime(now), verifiedAt,
+			sellerID, sellerID, checkID)
+		if err != nil {
+			return fmt.Errorf("update seller after check: %w", err)
+		}
+
+		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
+			Actor: ActorSeller, Detail: r.Outcome})
+	})
+}
+
+const checkColumns = `id, seller_id, trigger, api_email, started_at, finished_at, outcome,
+	http_status, message, report`
+
+func scanCheck(row interface{ Scan(...any) error }) (Check, error) {
+	var c Check
+	var started string
+	var finished sql.NullString
+	err := row.Scan(&c.ID, &c.SellerID, &c.Trigger, &c.APIEmail, &started, &finished,
+		&c.Outcome, &c.HTTPStatus, &c.Message, &c.Report)
+	if err != nil {
+		return Check{}, err
+	}
+	c.StartedAt = parseTime(started)
+	c.FinishedAt = parseNullTime(finished)
+	return c, nil
+}
+
+// Check returns one check by id, or ErrNotFound.
+func (s *Store) Check(ctx context.Context, id int64) (Check, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+checkColumns+` FROM checks WHERE id = ?`, id)
+	c, err := scanCheck(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Check{}, ErrNotFound
+	}
+	if err != nil {
+		return Check{}, fmt.Errorf("load check %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Checks returns every check of a seller, newest first.
+func (s *Store) Checks(ctx context.Context, sellerID int64) ([]Check, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+checkColumns+` FROM checks
+		WHERE seller_id = ? ORDER BY id DESC`, sellerID)
+	if err != nil {
+		return nil, fmt.Errorf("list checks: %w", err)
+	}
+	defer rows.Close()
+
+	var out []Check
+	for rows.Next() {
+		c, err := scanCheck(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list checks: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Secret returns a seller's sealed secret for the given purpose, or ErrNoSecret.
+func (s *Store) Secret(ctx context.Context, sellerID int64, purpose string) (Secret, error) {
+	var sec Secret
+	var created string
+	err := s.read.QueryRowContext(ctx, `SELECT key_id, sealed, created_at FROM secrets
+		WHERE seller_id = ? AND purpose = ?`, sellerID, purpose).
+		Scan(&sec.KeyID, &sec.Sealed, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Secret{}, ErrNoSecret
+	}
+	if err != nil {
+		return Secret{}, fmt.Errorf("load secret: %w", err)
+	}
+	sec.CreatedAt = parseTime(created)
+	return sec, nil
+}
+
+// SecretKeyIDs lists every vault key id that some stored secret needs, so start-up can refuse to
+// run with a keyring that cannot open them.
+func (s *Store) SecretKeyIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT key_id FROM secrets ORDER BY key_id`)
+	if err != nil {
+		return nil, fmt.Errorf("list secret keys: %w", err)
+	}
+	defer rows.Close()
+
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list secret keys: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

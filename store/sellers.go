@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is where a seller stands in onboarding.
+type Status string
+
+// The seller statuses, in the order a seller usually meets them.
+const (
+	StatusNotStarted       Status = "not_started"       // created, no guided step opened yet
+	StatusInProgress       Status = "in_progress"       // following the guided steps
+	StatusAwaitingPassword Status = "awaiting_password" // reached the credentials form
+	StatusCheckPending     Status = "check_pending"     // submitted; Shiprocket could not say yet
+	StatusNeedsAction      Status = "needs_action"      // Shiprocket said no; the reason says why
+	StatusVerified         Status = "verified"          // Shiprocket accepted the API user
+)
+
+// Seller is one store going through onboarding.
+type Seller struct {
+	ID             int64
+	StoreName      string
+	ContactName    string
+	LoginEmail     string
+	APIEmail       string
+	Status         Status
+	StatusReason   string
+	Step           int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastActivityAt time.Time
+	SubmittedAt    time.Time
+	VerifiedAt     time.Time
+	LastCheckedAt  time.Time
+	ArchivedAt     time.Time
+}
+
+// NewSeller holds what the start page collects.
+type NewSeller struct {
+	StoreName   string
+	ContactName string
+	LoginEmail  string
+}
+
+const sellerColumns = `id, store_name, contact_name, login_email, api_email, status, status_reason,
+	step, created_at, updated_at, last_activity_at, submitted_at, verified_at, last_checked_at,
+	archived_at`
+
+func scanSeller(row interface{ Scan(...any) error }) (Seller, error) {
+	var (
+		s                                  Seller
+		created, updated, active           string
+		submitted, verified, checked, arch sql.NullString
+	)
+	err := row.Scan(&s.ID, &s.StoreName, &s.ContactName, &s.LoginEmail, &s.APIEmail, &s.Status,
+		&s.StatusReason, &s.Step, &created, &updated, &active, &submitted, &verified, &checked,
+		&arch)
+	if err != nil {
+		return Seller{}, err
+	}
+	s.CreatedAt = parseTime(created)
+	s.UpdatedAt = parseTime(updated)
+	s.LastActivityAt = parseTime(active)
+	s.SubmittedAt = parseNullTime(submitted)
+	s.VerifiedAt = parseNullTime(verified)
+	s.LastCheckedAt = parseNullTime(checked)
+	s.ArchivedAt = parseNullTime(arch)
+	return s, nil
+}
+
+// CreateSeller records a new seller together with its first resume link (only the token's hash is
+// kept) and a "created" event, in one transaction.
+func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
+	linkTTL time.Duration, actor string) (Seller, error) {
+	now := s.Now()
+	var id int64
+
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO sellers
+			(store_name, contact_name, login_email, created_at, updated_at, last_activity_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			n.StoreName, n.ContactName, n.LoginEmail,
+			formatTime(now), formatTime(now), formatTime(now))
+		if err != nil {
+			return fmt.Errorf("insert seller: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("insert seller: %w", err)
+		}
+
+		if err := insertResumeToken(ctx, tx, id, tokenHash, now, linkTTL); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventCreated, Actor: actor})
+	})
+	if err != nil {
+		return Seller{}, err
+	}
+	return s.Seller(ctx, id)
+}
+
+// Seller returns the seller with the given id, or ErrNotFound.
+func (s *Store) Seller(ctx context.Context, id int64) (Seller, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, id)
+	seller, err := scanSeller(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Seller{}, ErrNotFound
+	}
+	if err != nil {
+		return Seller{}, fmt.Errorf("load seller %d: %w", id, err)
+	}
+	return seller, nil
+}
+
+// ReachStep notes that the seller opened guided step n. The first time a step is reached it is
+// added to the timeline; the status moves forward only while the seller has not submitted.
+func (s *Store) ReachStep(ctx context.Context, sellerID int64, n int, awaiting bool) error {
+	now := s.Now()
+
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var step int
+		var status Status
+		err := tx.QueryRowContext(ctx, `SELECT step, status FROM sellers WHERE id = ?`, sellerID).
+			Scan(&step, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("load seller step: %w", err)
+		}
+
+		next := status
+		if status == StatusNotStarted || status == StatusInProgress {
+			next = StatusInProgress
+			if awaiting {
+				next = StatusAwaitingPassword
+			}
+		}
+
+		_, err = tx.ExecContext(ctx, `UPDATE sellers SET step = MAX(step, ?), status = ?,
+			last_activity_at = ?, updated_at = ? WHERE id = ?`,
+			n, next, formatTime(now), formatTime(now), sellerID)
+		if err != nil {
+			return fmt.Errorf("update seller step: %w", err)
+		}
+
+		if n <= step {
+			return nil
+		}
+		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventStepReached,
+			Step: n, Actor: ActorSeller})
+	})
+}
+
+// Touch records seller activity without changing anything else.
+func (s *Store) Touch(ctx context.Context, sellerID int64) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE sellers SET last_activity_at = ? WHERE id = ?`,
+		s.stamp(), sellerID)
+	if err != nil {
+		return fmt.Errorf("touch seller: %w", err)
+	}
+	return nil
+}
+
+// SellerRow is one line of the staff list: the seller and the outcome of its latest check.
+type SellerRow struct {
+	Seller
+	LastOutcome string
+}
+
+// ListFilter selects a page of the staff list, newest activity first. After is a keyset cursor:
+// the last row of the previous page.
+type ListFilter struct {
+	Status Status
+	Query  string
+	Limit  int
+	After  *Cursor
+}
+
+// Cursor marks a position in the list ordered by last activity.
+type Cursor struct {
+	LastActivityAt time.Time
+	ID             int64
+}
+
+// ListSellers returns one page of sellers, most recent activity first.
+func (s *Store) ListSellers(ctx context.Context, f ListFilter) ([]SellerRow, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where = append(where, "s.status = ?")
+		args = append(args, f.Status)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(s.store_name) LIKE ? ESCAPE '\' OR
+			lower(s.contact_name) LIKE ? ESCAPE '\' OR lower(s.login_email) LIKE ? ESCAPE '\' OR
+			lower(s.api_email) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like)
+	}
+	if f.After != nil {
+		where = append(where, "(s.last_activity_at, s.id) < (?, ?)")
+		args = append(args, formatTime(f.After.LastActivityAt), f.After.ID)
+	}
+
+	query := `SELECT ` + prefixed("s.", sellerColumns) + `,
+		COALESCE((SELECT c.outcome FROM checks c WHERE c.seller_id = s.id
+			ORDER BY c.id DESC LIMIT 1), '')
+		FROM sellers s`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY s.last_activity_at DESC, s.id DESC LIMIT ?"
+	args = append(args, f.Limit)
+
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list sellers: %w", err)
+	}
+	defer rows.Close()
+
+	var out []SellerRow
+	for rows.Next() {
+		var r SellerRow
+		scan := func(dest ...any) error {
+			return rows.Scan(append(dest, &r.LastOutcome)...)
+		}
+		seller, err := scanSeller(scanFunc(scan))
+		if err != nil {
+			return nil, fmt.Errorf("list sellers: %w", err)
+		}
+		r.Seller = seller
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

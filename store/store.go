@@ -1,0 +1,190 @@
+// Package store keeps the portal's state in a SQLite file: sellers, their encrypted secrets,
+// resume links, timelines, Shiprocket checks and staff accounts.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aicofounder/shiprocket-portal/migrations"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrExpired is returned when a resume link exists but has expired.
+var ErrExpired = errors.New("store: expired")
+
+// timeLayout is how every time is stored: UTC, fixed width, so text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Store is the portal's database. Writes go through a single connection, because SQLite allows one
+// writer at a time and queuing in Go is kinder than SQLITE_BUSY; reads use a pool of their own.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+}
+
+// Option changes how Open builds a Store.
+type Option func(*Store)
+
+// WithClock makes the store stamp rows with the given clock instead of time.Now; tests use it.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
+// Open opens (creating if needed) the SQLite file at path and applies every pending migration.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+
+	// busy_timeout comes first so that every other pragma already waits for a lock; WAL lets
+	// readers run beside the one writer; _txlock=immediate takes the write lock at BEGIN, so a
+	// transaction never fails half-way with SQLITE_BUSY_SNAPSHOT.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	read.SetMaxOpenConns(4)
+
+	s := &Store{write: write, read: read, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Ping checks that the database answers, for the health endpoint.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read.PingContext(ctx)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("prepare migrations (is the database file writable?): %w", err)
+	}
+
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+
+	for _, name := range names {
+		if err := s.applyMigration(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string) error {
+	version := strings.TrimSuffix(name, ".sql")
+
+	var n int
+	err := s.write.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("read migration state: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+
+	body, err := migrations.FS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("read migration %s: %w", name, err)
+	}
+
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("apply migration %s: %w", name, err)
+		}
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			version, s.stamp())
+		return err
+	})
+}
+
+// tx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Now returns the store's clock reading, in UTC.
+func (s *Store) Now() time.Time {
+	return s.now().UTC()
+}
+
+func (s *Store) stamp() string {
+	return formatTime(s.Now())
+}
+
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(v string) time.Time {
+	t, err := time.Parse(timeLayout, v)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseNullTime(v sql.NullString) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return parseTime(v.String)
+}

@@ -1,0 +1,149 @@
+// Package verify checks a seller's Shiprocket API credentials: it seals and stores a submitted
+// password, asks Shiprocket whether the credentials work and which modules they reach, and records
+// what that means for the seller. The seller pages, the staff pages and background work all check
+// through it, so a check is recorded the same way whoever asked for it.
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/aicofounder/shiprocket-portal/shiprocket"
+	"github.com/aicofounder/shiprocket-portal/store"
+	"github.com/aicofounder/shiprocket-portal/vault"
+)
+
+// Budget bounds one whole check (login with its retries, the module probes and logout), so a
+// seller's page never waits longer than this for an answer.
+const Budget = 50 * time.Second
+
+// The reasons recorded with a status.
+const (
+	ReasonMissingModules = "missing_modules"
+	ReasonIPBlocked      = "ip_not_allowed"
+)
+
+// The triggers recorded with a check.
+const (
+	TriggerSeller = "seller"
+	TriggerStaff  = "staff"
+)
+
+// Verifier is the part of the Shiprocket client a check needs.
+type Verifier interface {
+	Verify(ctx context.Context, email, password string) shiprocket.Report
+}
+
+// Service runs and records credential checks.
+type Service struct {
+	store  *store.Store
+	keys   *vault.Keyring
+	client Verifier
+	log    *slog.Logger
+}
+
+// New returns a Service that stores through st, seals with keys and asks client.
+func New(st *store.Store, keys *vault.Keyring, client Verifier, log *slog.Logger) *Service {
+	return &Service{store: st, keys: keys, client: client, log: log}
+}
+
+// Result is a finished check and what it found.
+type Result struct {
+	Check  store.Check
+	Report Report
+	Status store.Status
+	Reason string
+}
+
+// Submit seals the password, commits the submission (so it survives whatever happens next) and
+// then checks it against Shiprocket. The password is never stored or logged in clear.
+func (s *Service) Submit(ctx context.Context, sellerID int64, apiEmail, password,
+	actor string) (Result, error) {
+	keyID, sealed, err := s.keys.Seal([]byte(password), passwordAD(sellerID))
+	if err != nil {
+		return Result{}, fmt.Errorf("seal password: %w", err)
+	}
+
+	check, err := s.store.Submit(ctx, store.Submission{
+		SellerID: sellerID, APIEmail: apiEmail, KeyID: keyID, Sealed: sealed,
+		Trigger: TriggerSeller, Actor: actor,
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	s.log.InfoContext(ctx, "credentials submitted", "seller_id", sellerID, "check_id", check.ID)
+
+	return s.run(ctx, check, password)
+}
+
+// Recheck checks the stored password again. It returns store.ErrNoSecret when there is none.
+func (s *Service) Recheck(ctx context.Context, sellerID int64, trigger string) (Result, error) {
+	secret, err := s.store.Secret(ctx, sellerID, store.PurposePassword)
+	if err != nil {
+		return Result{}, err
+	}
+	password, err := s.keys.Open(secret.KeyID, secret.Sealed, passwordAD(sellerID))
+	if err != nil {
+		return Result{}, fmt.Errorf("open stored password of seller %d: %w", sellerID, err)
+	}
+
+	check, err := s.store.StartCheck(ctx, sellerID, trigger)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.run(ctx, check, string(password))
+}
+
+// run asks Shiprocket and records the answer. The call is detached from the caller's
+// cancellation, so a seller who closes the tab does not leave a half-finished check behind, but
+// it is still bounded by Budget.
+func (s *Service) run(ctx context.Context, check store.Check, password string) (Result, error) {
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), Budget)
+	defer cancel()
+
+	started := time.Now()
+	rep := s.client.Verify(callCtx, check.APIEmail, password)
+	report := FromShiprocket(rep)
+	status, reason := Classify(report)
+
+	body, err := json.Marshal(report)
+	if err != nil {
+		return Result{}, fmt.Errorf("encode report: %w", err)
+	}
+
+	err = s.store.FinishCheck(context.WithoutCancel(ctx), check.ID, store.CheckResult{
+		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
+		Report: string(body), Status: status, Reason: reason,
+	})
+	if err != nil {
+		return Result{}, err
+	}
+
+	s.log.InfoContext(ctx, "credentials checked", "seller_id", check.SellerID,
+		"check_id", check.ID, "outcome", report.Outcome, "status", string(status),
+		"reason", reason, "http_status", report.HTTPStatus,
+		"duration_ms", time.Since(started).Milliseconds())
+
+	check, err = s.store.Check(ctx, check.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Check: check, Report: report, Status: status, Reason: reason}, nil
+}
+
+// passwordAD binds a sealed password to its seller and purpose: a blob copied to another row
+// does not open.
+func passwordAD(sellerID int64) []byte {
+	return []byte("seller:" + strconv.FormatInt(sellerID, 10) + ":" + store.PurposePassword)
+}
+
+// ErrNoSecret is store.ErrNoSecret, re-exported for callers that only import verify.
+var ErrNoSecret = store.ErrNoSecret
+
+// IsNoSecret reports whether err means the seller has no stored password.
+func IsNoSecret(err error) bool { return errors.Is(err, store.ErrNoSecret) }
