@@ -61,6 +61,8 @@ func runStaffAdd(ctx context.Context, st *store.Store, args []string, stdin io.R
 		return err
 	}
 
+	// Typing into a terminal shows the password: turning echo off needs golang.org/x/term, which
+	// the module does not depend on. Piping the password in avoids it.
 	if isTerminal(stdin) {
 		fmt.Fprint(stdout, "Password for the new account (12 to 128 characters; "+
 			"it is shown as you type): ")
@@ -126,8 +128,9 @@ func readPasswordLine(r io.Reader) (string, error) {
 		return "", fmt.Errorf("staff add: %w", password.ErrTooLong)
 	}
 
-	line = strings.TrimSuffix(line, "\n")
-	line = strings.TrimSuffix(line, "\r")
+	if rest, ok := strings.CutSuffix(line, "\n"); ok {
+		line = strings.TrimSuffix(rest, "\r")
+	}
 	if line == "" {
 		return "", errors.New("staff add: no password on standard input; " +
 			"give it on the first line")

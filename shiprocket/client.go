@@ -290,7 +290,7 @@ func (c *Client) retryWait(ctx context.Context, ex *exchange, r reply, n int) (
 	case r.status >= 500 && r.status != http.StatusNotImplemented:
 		return c.backoff(n - 1), true
 	default:
-		return 0, false
+		return c.backoff(n - 1), r.status >= 400
 	}
 }
 
