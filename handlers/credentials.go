@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -171,9 +172,15 @@ func (h *sellerHandler) status(c echo.Context) error {
 		return err
 	}
 
+	rep, err := h.lastReport(ctx, seller.ID)
+	if err != nil {
+		return err
+	}
+
 	props := views.StatusProps{
 		Page:       h.page(c, "Your Shiprocket connection"),
 		Message:    msg,
+		Checklist:  checklist(rep),
 		APIEmail:   seller.APIEmail,
 		CheckedAt:  seller.LastCheckedAt,
 		CanRecheck: !fixInForm(seller.StatusReason),
@@ -197,17 +204,11 @@ func (h *sellerHandler) done(c echo.Context) error {
 		CheckedAt: seller.LastCheckedAt,
 	}
 
-	checks, err := h.store.Checks(ctx, seller.ID)
+	rep, err := h.lastReport(ctx, seller.ID)
 	if err != nil {
 		return err
 	}
-	if len(checks) > 0 {
-		for _, m := range verify.ParseReport(checks[0].Report).Modules {
-			if m.Access == string(shiprocket.AccessGranted) {
-				props.Modules = append(props.Modules, m.Label)
-			}
-		}
-	}
+	props.Checklist = checklist(rep)
 	return render(c, http.StatusOK, views.DonePage(props))
 }
 
@@ -259,4 +260,104 @@ func fieldNames(errs views.FieldErrors) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// lastReport returns the report of the seller's latest check, or a zero Report.
+func (h *sellerHandler) lastReport(ctx context.Context, sellerID int64) (verify.Report, error) {
+	checks, err := h.store.Checks(ctx, sellerID)
+	if err != nil || len(checks) == 0 {
+		return verify.Report{}, err
+	}
+	return verify.ParseReport(checks[0].Report), nil
+}
+
+// updateUser is the path to an API user's settings in the Shiprocket dashboard.
+const updateUser = "In Shiprocket: Settings → API Users → ••• next to the API user → Update User → "
+
+// checklist itemises a check for the seller: the login, each module with the exact box to tick,
+// buyer details and the IP rule. A check that never got past the login lists the login alone.
+func checklist(rep verify.Report) views.Checklist {
+	var out views.Checklist
+	if rep.Outcome == "" || rep.Outcome == store.OutcomeRunning {
+		return out
+	}
+
+	login := views.ChecklistItem{Label: "Log in with the API user's email and password",
+		State: views.CheckOK}
+	if rep.Outcome != string(shiprocket.OutcomeVerified) {
+		login.State = views.CheckBad
+		if !isCredentialProblem(rep.Outcome) {
+			login.State = views.CheckUnknown
+		}
+		out.Items = append(out.Items, login)
+		if rep.Outcome == string(shiprocket.OutcomeIPNotAllowed) {
+			out.Items = append(out.Items, ipItem(false))
+		}
+		return out
+	}
+	out.Items = append(out.Items, login)
+	out.MainAccount = rep.MainAccount
+
+	ipBlocked := false
+	for _, m := range rep.Modules {
+		item := views.ChecklistItem{Label: m.Label}
+		switch m.Access {
+		case string(shiprocket.AccessGranted):
+			item.State = views.CheckOK
+		case string(shiprocket.AccessDenied):
+			item.State, item.Detail = views.CheckBad, "Not ticked for the API user."
+			item.Fix = updateUser + "tick “" + m.Label + "” → Save."
+		case string(shiprocket.AccessIPBlocked):
+			ipBlocked = true
+			item.State, item.Detail = views.CheckBad, "Blocked by the API user's Allowed IP setting."
+		default:
+			item.State = views.CheckUnknown
+			item.Detail = "Shiprocket's answer did not say (" + describeStatus(m.HTTPStatus, m.Message) + ")."
+		}
+		out.Items = append(out.Items, item)
+	}
+
+	buyer := views.ChecklistItem{Label: "Buyer details (customer name, phone, email)"}
+	switch rep.Buyer {
+	case string(shiprocket.BuyerVisible):
+		buyer.State, buyer.Detail = views.CheckOK, "Visible."
+	case string(shiprocket.BuyerMasked):
+		buyer.State, buyer.Detail = views.CheckBad, "Hidden from the API user."
+		buyer.Fix = updateUser + "Buyer Detail Access: Allowed → Save."
+	default:
+		buyer.State = views.CheckUnknown
+		buyer.Detail = "Not known yet: there are no orders to look at."
+	}
+	out.Items = append(out.Items, buyer, ipItem(!ipBlocked))
+	return out
+}
+
+func ipItem(ok bool) views.ChecklistItem {
+	item := views.ChecklistItem{Label: "IP restriction", State: views.CheckOK,
+		Detail: "Nothing stops our server from connecting."}
+	if !ok {
+		item.State, item.Detail = views.CheckBad, "The API user only accepts other IP addresses."
+		item.Fix = updateUser + "empty the Allowed IP field → Save."
+	}
+	return item
+}
+
+func isCredentialProblem(outcome string) bool {
+	switch shiprocket.Outcome(outcome) {
+	case shiprocket.OutcomeWrongCredentials, shiprocket.OutcomeMFARequired,
+		shiprocket.OutcomeIPNotAllowed, shiprocket.OutcomeValidation:
+		return true
+	}
+	return false
+}
+
+func describeStatus(status int, message string) string {
+	s := "no answer"
+	if status > 0 {
+		s = "HTTP " + strconv.Itoa(status)
+	}
+	if message != "" {
+		s += ": " + message
+	}
+	return s
 }

@@ -101,6 +101,9 @@ func Classify(r Report) (store.Status, string) {
 		if len(r.Denied()) > 0 {
 			return store.StatusNeedsAction, ReasonMissingModules
 		}
+		if r.Buyer == string(shiprocket.BuyerMasked) {
+			return store.StatusNeedsAction, ReasonBuyerMasked
+		}
 		return store.StatusVerified, ""
 	case shiprocket.OutcomeWrongCredentials, shiprocket.OutcomeMFARequired,
 		shiprocket.OutcomeIPNotAllowed, shiprocket.OutcomeValidation:

@@ -26,6 +26,7 @@ const Budget = 50 * time.Second
 const (
 	ReasonMissingModules = "missing_modules"
 	ReasonIPBlocked      = "ip_not_allowed"
+	ReasonBuyerMasked    = "buyer_masked"
 )
 
 // The triggers recorded with a check.

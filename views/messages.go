@@ -87,6 +87,16 @@ func OutcomeMessage(in OutcomeInput) Message {
 			"Come back here and press Check again. You do not need to type the password again.",
 		}
 		m.Shiprocket = ""
+	case "buyer_masked":
+		m.Tone = ToneBad
+		m.Title = "The login works, but your customers' details are hidden from the API user."
+		m.Steps = []string{
+			"In Shiprocket, open Settings → Additional Settings → API Users, click ••• next to the " +
+				"API user and choose Update User.",
+			"Set Buyer Detail Access to Allowed, then click Save.",
+			"Come back here and press Check again. You do not need to type the password again.",
+		}
+		m.Shiprocket = ""
 	case "validation_error":
 		m.Tone = ToneBad
 		m.Title = "Shiprocket says something in the form is missing or not valid."

@@ -89,6 +89,7 @@ type StatusProps struct {
 	Message    Message
 	APIEmail   string
 	CheckedAt  time.Time
+	Checklist  Checklist
 	CanRecheck bool
 	// FixPath is where the seller corrects the credentials, when that is the fix.
 	FixPath string
@@ -100,7 +101,7 @@ type DoneProps struct {
 	StoreName string
 	APIEmail  string
 	CheckedAt time.Time
-	Modules   []string
+	Checklist Checklist
 }
 
 // ResumeProblemProps explains a resume link that does not work.
@@ -153,4 +154,49 @@ func credentialsAction(change bool) string {
 		return "/password"
 	}
 	return "/credentials"
+}
+
+// The states of a checklist line.
+const (
+	CheckOK      = "ok"
+	CheckBad     = "bad"
+	CheckUnknown = "unknown"
+)
+
+// ChecklistItem is one line of a check's result: what was checked, how it went, and for a
+// failure the exact fix in the Shiprocket dashboard.
+type ChecklistItem struct {
+	Label  string
+	State  string
+	Detail string
+	Fix    string
+}
+
+// Checklist is the itemised result of the latest check.
+type Checklist struct {
+	Items []ChecklistItem
+	// MainAccount warns that the login looks like the seller's main account, not an API user.
+	MainAccount bool
+}
+
+func checkMark(state string) string {
+	switch state {
+	case CheckOK:
+		return "✓"
+	case CheckBad:
+		return "✗"
+	default:
+		return "?"
+	}
+}
+
+func checkWord(state string) string {
+	switch state {
+	case CheckOK:
+		return "Passed"
+	case CheckBad:
+		return "Needs fixing"
+	default:
+		return "Not known"
+	}
 }
