@@ -117,7 +117,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("no-pings", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost"),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -207,7 +207,7 @@ func (tb *tab) describe() string {
 	if err != nil {
 		return "(the page could not be read: " + err.Error() + ")"
 	}
-	body, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("body"), chromedp.AtLeast(0)))
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
 	if err != nil {
 		body = "(no body: " + err.Error() + ")"
 	}

@@ -50,7 +50,7 @@ func TestStartValidation(t *testing.T) {
 					t.Errorf("%s has unexpected error %q", field, msg)
 				}
 				// Whatever was typed comes back, so nothing is lost.
-				got := res.Doc.Find(`input[name="` + field + `"]`).AttrOr("value", "")
+				got := res.Doc.Find(`input[name="`+field+`"]`).AttrOr("value", "")
 				if want := strings.TrimSpace(tt.form.Get(field)); got != want {
 					t.Errorf("%s value = %q, want %q kept", field, got, want)
 				}
