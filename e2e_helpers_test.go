@@ -30,7 +30,7 @@ const (
 	// checkTimeout bounds a step that makes the portal check credentials with the fake
 	// Shiprocket, retries and their backoff included.
 	checkTimeout = 40 * time.Second
-	// browserStartTimeout bounds Chromium's start-up.
+	// browserStartTimeout bounds Chromium's start-up, or opening a tab.
 	browserStartTimeout = 30 * time.Second
 )
 
@@ -126,20 +126,26 @@ func newBrowser(t *testing.T) context.Context {
 		cancelAlloc()
 	})
 
-	// The first action starts the browser and binds it to ctx, so it must run on ctx itself;
-	// a watchdog bounds it instead of a deadline that would end the browser with it.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
+	attach(t, ctx, cancelCtx, "start Chromium")
+	return ctx
+}
+
+// attach runs the first, empty action on a chromedp context, which starts the browser or opens
+// the tab. chromedp binds the browser or tab to the context of that first action, so it must run
+// on ctx itself: a watchdog bounds it instead of a deadline that would end the tab with it.
+func attach(t *testing.T, ctx context.Context, cancel context.CancelFunc, what string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
 	select {
-	case err := <-started:
+	case err := <-done:
 		if err != nil {
-			t.Fatalf("start Chromium: %v", err)
+			t.Fatalf("%s: %v", what, err)
 		}
 	case <-time.After(browserStartTimeout):
-		cancelCtx()
-		t.Fatalf("Chromium did not start within %v", browserStartTimeout)
+		cancel()
+		t.Fatalf("%s: no answer within %v", what, browserStartTimeout)
 	}
-	return ctx
 }
 
 // tab is one browser tab driven by a test. Its methods fail the test on any error, with the
@@ -161,9 +167,8 @@ func (e *e2e) newProfileTab(name string) *tab {
 	e.t.Helper()
 	ctx, cancel := chromedp.NewContext(e.browser, chromedp.WithNewBrowserContext())
 	e.t.Cleanup(cancel)
-	tb := &tab{t: e.t, ctx: ctx, name: name}
-	tb.do("open a new browser context")
-	return tb
+	attach(e.t, ctx, cancel, name+": open a tab in a new browser context")
+	return &tab{t: e.t, ctx: ctx, name: name}
 }
 
 // within returns a context for one step of the tab, bounded by d.
@@ -246,8 +251,11 @@ func (tb *tab) typeInto(id, text string) {
 // replaceInto empties the input with the given id, then types text into it.
 func (tb *tab) replaceInto(id, text string) {
 	tb.t.Helper()
-	tb.do("replace the text of #"+id, chromedp.WaitVisible(chromedp.ID(id)),
-		chromedp.SetValue(chromedp.ID(id), ""), chromedp.SendKeys(chromedp.ID(id), text))
+	tb.do("empty #"+id, chromedp.WaitVisible(chromedp.ID(id)), chromedp.Clear(chromedp.ID(id)))
+	if v := tb.value(id); v != "" {
+		tb.t.Fatalf("%s: #%s still holds %q after emptying it", tb.name, id, v)
+	}
+	tb.do("type into #"+id, chromedp.SendKeys(chromedp.ID(id), text))
 }
 
 // text returns the visible text of the element sel, spaces collapsed.

@@ -290,8 +290,6 @@ func (c *Client) retryWait(ctx context.Context, ex *exchange, r reply, n int) (
 	case r.status >= 500 && r.status != http.StatusNotImplemented:
 		return c.backoff(n - 1), true
 	default:
-		// Every other answer is final. A 4xx login answer in particular is never repeated:
-		// repeated failed logins may lock the seller's Shiprocket account.
 		return 0, false
 	}
 }

@@ -7,11 +7,11 @@
 //
 // Login sorts Shiprocket's answer into one Outcome. The rules, in the order they are applied:
 //
+//   - a 429 is OutcomeRateLimited once the retries are spent or the server asks for a longer wait
+//     than the client is willing to sleep;
 //   - a network error, a timeout, a redirect (3xx), a 5xx, or a body that is not a JSON object
 //     (an HTML page, truncated or malformed JSON, an empty body) is OutcomeUnavailable, whatever
 //     the status, because none of them says anything about the credentials;
-//   - a 429 is OutcomeRateLimited once the retries are spent or the server asks for a longer wait
-//     than the client is willing to sleep;
 //   - a 2xx whose body carries a non-empty "token" is OutcomeVerified;
 //   - a 422 is OutcomeValidation, with "message" (a string or a field-to-list map) and "errors";
 //   - a 2xx with a true "is_mfa_enabled" and no token is OutcomeMFARequired;

@@ -166,6 +166,11 @@ func parseLogin(status int, body []byte, password string, now time.Time) LoginRe
 		}
 	case status == http.StatusForbidden && hasIPSuffix(res.Message):
 		res.Outcome = OutcomeIPNotAllowed
+	case (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) &&
+		!strings.Contains(strings.ToLower(res.Message), "combination"):
+		// A missing endpoint says the portal is pointed at the wrong place, not that the
+		// seller's password is wrong.
+		res.Outcome = OutcomeUnexpected
 	case status >= 400 && status <= 499 && tokenOf(obj) == "":
 		res.Outcome = OutcomeWrongCredentials
 	case is2xx && strings.Contains(strings.ToLower(res.Message), "combination"):

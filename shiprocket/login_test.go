@@ -364,7 +364,10 @@ func TestLoginSendsJSONWithHeaders(t *testing.T) {
 func TestDefaultUserAgent(t *testing.T) {
 	ua := make(chan string, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ua <- r.Header.Get("User-Agent")
+		select {
+		case ua <- r.Header.Get("User-Agent"):
+		default: // a second request would be a retry; the outcome tests catch those
+		}
 		w.WriteHeader(http.StatusForbidden)
 	}))
 	defer srv.Close()

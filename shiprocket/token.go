@@ -36,8 +36,14 @@ func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 // LogValue makes slog print "[redacted]".
 func (t Token) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// MarshalJSON writes "[redacted]", so a Report stored or logged as JSON carries no token.
-func (t Token) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
+// MarshalJSON writes "[redacted]" (or "" for an empty token, so a stored Report still shows
+// whether there was one), so a Report stored or logged as JSON carries no token.
+func (t Token) MarshalJSON() ([]byte, error) {
+	if t == "" {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(redacted)
+}
 
 // Expiry reads the exp claim from the token's JWT payload. The signature is not checked: the
 // value is only used to tell the seller how long the token lives. It reports false when the token

@@ -29,8 +29,8 @@ func TestTokenNeverPrinted(t *testing.T) {
 			}
 		}
 	}
-	if got := tok.String() + tok.GoString() + fmt.Sprint(tok) + fmt.Sprintln(tok); strings.
-		Contains(got, "secret") {
+	got := tok.String() + tok.GoString() + fmt.Sprint(tok) + fmt.Sprintln(tok)
+	if strings.Contains(got, "secret") {
 		t.Errorf("String/GoString/Sprint leak: %s", got)
 	}
 
@@ -49,7 +49,11 @@ func TestTokenNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("json.Marshal: %v", err)
 	}
-	if strings.Contains(string(js), "secret") || !strings.Contains(string(js), `"Token":"[redacted]"`) {
+	if strings.Contains(string(js), "secret") ||
+		!strings.Contains(string(js), `"Token":"[redacted]"`) {
 		t.Errorf("JSON leaks the token: %s", js)
+	}
+	if js, _ := json.Marshal(LoginResult{}); !strings.Contains(string(js), `"Token":""`) {
+		t.Errorf("an empty token should marshal as \"\": %s", js)
 	}
 }
