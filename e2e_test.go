@@ -97,8 +97,14 @@ func checkCopyButton(tb *tab, javaScript bool) {
 		return
 	}
 	if n := tb.count(`button[data-copy="#api-email"][hidden]`); n != 1 {
-		tb.t.Errorf("%s: with JavaScript off, %d hidden copy buttons on step 4, want 1\n%s",
-			tb.name, n, tb.describe())
+		tb.t.Errorf("%s: with JavaScript off, %d copy buttons on step 4 keep their hidden "+
+			"attribute, want 1\n%s", tb.name, n, tb.describe())
+	}
+	shown := get(tb, "see whether the copy button shows", chromedp.Evaluate[bool](
+		`document.querySelector('button[data-copy="#api-email"]').checkVisibility()`))
+	if shown {
+		tb.t.Errorf("%s: with JavaScript off, step 4 shows a copy button that cannot work: "+
+			"the page's CSS overrides its hidden attribute", tb.name)
 	}
 }
 

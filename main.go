@@ -60,7 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // serve opens everything the portal needs, checks it, and serves until ctx ends.
 func serve(ctx context.Context, cfg config, stderr io.Writer) error {
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(handlers.WithRequestID(
+		slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 
 	keys, err := loadKeys(cfg, log)
 	if err != nil {

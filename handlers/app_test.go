@@ -72,7 +72,8 @@ func newApp(t *testing.T) *testApp {
 	}
 
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(handlers.WithRequestID(
+		slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	keys := vault.GenerateKeyring()
 
 	var pairs [][]byte

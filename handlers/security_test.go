@@ -134,6 +134,13 @@ func TestNoSecretsInLogs(t *testing.T) {
 	if !strings.Contains(logs, `"outcome":"verified"`) {
 		t.Fatalf("the flow did not reach verified; logs:\n%s", logs)
 	}
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, `"msg":"credentials checked"`) &&
+			!strings.Contains(line, `"request_id":"`) {
+			t.Errorf("a check's log line has no request id: %s", line)
+		}
+	}
+
 	secrets := map[string]string{"password": password, "resume token": token,
 		"JWT (Shiprocket token)": "eyJ"}
 	for _, c := range b.http.Jar.Cookies(mustURL(app.URL)) {

@@ -91,8 +91,11 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			id := newRequestID()
 			c.Response().Header().Set(echo.HeaderXRequestID, id)
 
+			// Handlers log through reqLog; other packages log with the request's context and
+			// get the id from WithRequestID.
 			reqLog := log.With("request_id", id)
-			ctx := context.WithValue(c.Request().Context(), loggerKey{}, reqLog)
+			ctx := context.WithValue(c.Request().Context(), requestIDKey{}, id)
+			ctx = context.WithValue(ctx, loggerKey{}, reqLog)
 			c.SetRequest(c.Request().WithContext(ctx))
 
 			err := next(c)
