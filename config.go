@@ -80,7 +80,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unknown command %q (commands: staff add)", fs.Arg(0))
+		return cfg, fmt.Errorf("unknown command %q (commands: staff add, keys)", fs.Arg(0))
 	}
 
 	return cfg, cfg.check()

@@ -154,6 +154,9 @@ type tab struct {
 	t    *testing.T
 	ctx  context.Context
 	name string
+	// screenshots makes screenshot save pages. One scenario saves the wizard's pages, so that
+	// the others do not overwrite them with other sellers' data.
+	screenshots bool
 }
 
 // tab returns the browser's first tab.
@@ -351,10 +354,11 @@ func (tb *tab) expectContains(what, text, part string) {
 }
 
 // screenshot saves the current page at every screenshot width to docs/screenshots/NAME-WIDTH.png,
-// only when UPDATE_SCREENSHOTS=1, so that a normal test run writes nothing into the repository.
+// only when UPDATE_SCREENSHOTS=1, so that a normal test run writes nothing into the repository,
+// and only for a tab with screenshots set.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	if os.Getenv("UPDATE_SCREENSHOTS") != "1" {
+	if os.Getenv("UPDATE_SCREENSHOTS") != "1" || !tb.screenshots {
 		return
 	}
 

@@ -152,6 +152,7 @@ func TestE2ESellerVerifiedThenStaffReview(t *testing.T) {
 	addStaff(t, e.portal.Env, "ops@example.com", "Asha Ops", staffPassword)
 
 	seller := e.tab("seller")
+	seller.screenshots = true
 	token := startWizard(seller, base, s)
 	walkSteps(seller, s, true)
 
@@ -229,6 +230,7 @@ func TestE2EWrongPasswordThenRight(t *testing.T) {
 
 	seller.replaceInto("api_email", ownAPIEmail)
 	submitCredentials(seller, wrongPassword, testID("outcome"))
+	seller.screenshots = true
 	seller.screenshot("seller-credentials-wrong-password")
 
 	seller.expect("the outcome", seller.attr(testID("outcome"), "data-outcome"),
@@ -282,6 +284,7 @@ func TestE2EShiprocketDownThenRetry(t *testing.T) {
 
 	e.fake.SetFault(shiprockettest.Fault{Kind: shiprockettest.FaultStatus, Status: 503})
 	submitCredentials(seller, e2ePassword, testID("recheck"))
+	seller.screenshots = true
 	seller.screenshot("seller-status-unavailable")
 
 	if !strings.HasSuffix(seller.location(), "/status") {

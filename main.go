@@ -51,6 +51,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runStaffAdd(ctx, st, args[2:], stdin, stdout)
 	}
 
+	if len(args) >= 1 && args[0] == "keys" {
+		cfg, err := loadConfig(nil, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return runKeys(ctx, cfg, args[1:], stdout)
+	}
+
 	cfg, err := loadConfig(args, getenv, stderr)
 	if err != nil {
 		return err

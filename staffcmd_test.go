@@ -167,14 +167,16 @@ func TestRunStaffAdd(t *testing.T) {
 				if strings.Contains(err.Error(), "\n") {
 					t.Fatalf("error is not one line: %q", err)
 				}
-				if pw := strings.TrimSpace(tt.stdin); pw != "" && strings.Contains(err.Error(), pw) {
+				pw := strings.TrimSpace(tt.stdin)
+				if pw != "" && strings.Contains(err.Error(), pw) {
 					t.Fatalf("error quotes the password: %q", err)
 				}
 				if out.Len() != 0 {
 					t.Fatalf("output on failure: %q", out.String())
 				}
-				if _, err := st.StaffByEmail(ctx, "a@example.com"); !errors.Is(err, store.ErrNotFound) {
-					t.Fatalf("an account was created despite the error (lookup err %v)", err)
+				_, lookupErr := st.StaffByEmail(ctx, "a@example.com")
+				if !errors.Is(lookupErr, store.ErrNotFound) {
+					t.Fatalf("an account was created despite the error (lookup: %v)", lookupErr)
 				}
 				return
 			}

@@ -606,9 +606,11 @@ func TestStaffSellersList(t *testing.T) {
 		outcome, _ := r.Find(`[data-testid="seller-outcome"]`).Attr("data-outcome")
 		href, _ := r.Find(`[data-testid="seller-link"]`).Attr("href")
 		got := row{
-			store: strings.TrimSpace(tds.Eq(0).Text()), contact: strings.TrimSpace(tds.Eq(1).Text()),
-			login: strings.TrimSpace(tds.Eq(2).Text()), apiEmail: cell(r, "seller-api-email"),
-			status: status, step: cell(r, "seller-step"), outcome: outcome,
+			store:    strings.TrimSpace(tds.Eq(0).Text()),
+			contact:  strings.TrimSpace(tds.Eq(1).Text()),
+			login:    strings.TrimSpace(tds.Eq(2).Text()),
+			apiEmail: cell(r, "seller-api-email"),
+			status:   status, step: cell(r, "seller-step"), outcome: outcome,
 		}
 		got.id, _ = strconv.ParseInt(strings.TrimPrefix(href, "/admin/sellers/"), 10, 64)
 		if got != want[i] {
@@ -753,10 +755,12 @@ func TestStaffSellerDetail(t *testing.T) {
 
 	facts := map[string]string{
 		"contact": "Asha Verma", "login-email": "asha@gmail.com", "api-email": "asha+api@gmail.com",
-		"step":       "Credentials form",
-		"created-at": views.StaffTime(s.CreatedAt), "activity-at": views.StaffTime(s.LastActivityAt),
-		"submitted-at": views.StaffTime(s.SubmittedAt), "verified-at": views.StaffTime(s.VerifiedAt),
-		"checked-at": views.StaffTime(s.LastCheckedAt),
+		"step":         "Credentials form",
+		"created-at":   views.StaffTime(s.CreatedAt),
+		"activity-at":  views.StaffTime(s.LastActivityAt),
+		"submitted-at": views.StaffTime(s.SubmittedAt),
+		"verified-at":  views.StaffTime(s.VerifiedAt),
+		"checked-at":   views.StaffTime(s.LastCheckedAt),
 	}
 	for id, want := range facts {
 		if got := cell(d, id); got != want || want == "—" {
@@ -788,14 +792,16 @@ func TestStaffSellerDetail(t *testing.T) {
 		got := checkRow{
 			outcome: r.Find(`[data-testid="check-outcome"]`).AttrOr("data-outcome", ""),
 			http:    cell(r, "check-http"), message: cell(r, "check-message"),
-			apiEmail: cell(r, "check-api-email"), trigger: strings.TrimSpace(r.Find("td").Eq(2).Text()),
-			modules: r.Find(`[data-testid="module"]`).Length(),
+			apiEmail: cell(r, "check-api-email"),
+			trigger:  strings.TrimSpace(r.Find("td").Eq(2).Text()),
+			modules:  r.Find(`[data-testid="module"]`).Length(),
 		}
 		if got != want[i] {
 			t.Errorf("check %d = %+v, want %+v", i, got, want[i])
 		}
 		for _, td := range []int{0, 1} {
-			if text := strings.TrimSpace(r.Find("td").Eq(td).Text()); !staffTimeRE.MatchString(text) {
+			text := strings.TrimSpace(r.Find("td").Eq(td).Text())
+			if !staffTimeRE.MatchString(text) {
 				t.Errorf("check %d time column %d = %q", i, td, text)
 			}
 		}

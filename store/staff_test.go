@@ -27,7 +27,8 @@ func TestCreateStaff(t *testing.T) {
 	now := time.Date(2026, 12, 4, 15, 4, 5, 123456000, time.UTC)
 	st := openStaffStore(t, &now)
 
-	got, err := st.CreateStaff(ctx, "Asha@Example.com", "Asha Rao", "$argon2id$hash", store.RoleAdmin)
+	got, err := st.CreateStaff(ctx, "Asha@Example.com", "Asha Rao", "$argon2id$hash",
+		store.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}

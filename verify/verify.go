@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/aicofounder/shiprocket-portal/shiprocket"
@@ -140,7 +139,7 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 // passwordAD binds a sealed password to its seller and purpose: a blob copied to another row
 // does not open.
 func passwordAD(sellerID int64) []byte {
-	return []byte("seller:" + strconv.FormatInt(sellerID, 10) + ":" + store.PurposePassword)
+	return store.SecretAD(sellerID, store.PurposePassword)
 }
 
 // ErrNoSecret is store.ErrNoSecret, re-exported for callers that only import verify.

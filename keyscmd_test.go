@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aicofounder/shiprocket-portal/store"
+	"github.com/aicofounder/shiprocket-portal/vault"
+)
+
+// seedSecrets stores one sealed password per seller, the way a submission does.
+func seedSecrets(t *testing.T, env map[string]string, n int) map[int64]string {
+	t.Helper()
+	ctx := context.Background()
+	keys, _, err := vault.LoadOrCreateFile(env["PORTAL_SECRET_KEY_FILE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, env["PORTAL_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	want := map[int64]string{}
+	for i := 0; i < n; i++ {
+		s, err := st.CreateSeller(ctx, store.NewSeller{StoreName: "s", ContactName: "c",
+			LoginEmail: fmt.Sprintf("s%d@example.com", i)}, []byte{byte(i)}, time.Hour, "seller")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw := fmt.Sprintf("pässword-%d-%s", i, strings.Repeat("x", i))
+		keyID, sealed, err := keys.Seal([]byte(pw), store.SecretAD(s.ID, store.PurposePassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.Submit(ctx, store.Submission{SellerID: s.ID, APIEmail: "a+api@example.com",
+			KeyID: keyID, Sealed: sealed, Trigger: "seller", Actor: "seller"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[s.ID] = pw
+	}
+	return want
+}
+
+// readAll opens every stored secret with the key file's keyring.
+func readAll(t *testing.T, env map[string]string, want map[int64]string) (keyIDs []string) {
+	t.Helper()
+	ctx := context.Background()
+	text, err := os.ReadFile(env["PORTAL_SECRET_KEY_FILE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := vault.ParseKeyring(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, env["PORTAL_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	for id, pw := range want {
+		sec, err := st.Secret(ctx, id, store.PurposePassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := keys.Open(sec.KeyID, sec.Sealed, store.SecretAD(id, store.PurposePassword))
+		if err != nil || string(got) != pw {
+			t.Errorf("seller %d: secret opens to %q, %v; want %q", id, got, err, pw)
+		}
+		if sec.KeyID != keys.PrimaryID() {
+			t.Errorf("seller %d still uses key %s, primary is %s", id, sec.KeyID, keys.PrimaryID())
+		}
+	}
+	return keys.IDs()
+}
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, getenvFrom(env), strings.NewReader(""), &out,
+		io.Discard)
+	return out.String(), err
+}
+
+func TestKeysRotateThreeTimes(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	want := seedSecrets(t, env, 5)
+
+	var seen []string
+	for i := 0; i < 3; i++ {
+		out, err := runCmd(t, env, "keys", "rotate")
+		if err != nil {
+			t.Fatalf("rotation %d: %v", i+1, err)
+		}
+		if !strings.Contains(out, "re-encrypted 5 secrets") {
+			t.Errorf("rotation %d said %q", i+1, out)
+		}
+		ids := readAll(t, env, want)
+		if len(ids) != i+2 {
+			t.Errorf("after rotation %d the keyring has %d keys, want %d", i+1, len(ids), i+2)
+		}
+		seen = append(seen, ids[0])
+	}
+	if seen[0] == seen[1] || seen[1] == seen[2] || seen[0] == seen[2] {
+		t.Errorf("rotations reused key ids: %v", seen)
+	}
+
+	info, _ := os.Stat(env["PORTAL_SECRET_KEY_FILE"])
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode after rotation = %v", info.Mode().Perm())
+	}
+
+	list, err := runCmd(t, env, "keys", "list")
+	if err != nil || !strings.Contains(list, seen[2]+"\tprimary\t5 secrets") {
+		t.Errorf("keys list = %q, %v", list, err)
+	}
+
+	// The oldest key protects nothing now and can go; the primary cannot.
+	text, _ := os.ReadFile(env["PORTAL_SECRET_KEY_FILE"])
+	keys, _ := vault.ParseKeyring(string(text))
+	oldest := keys.IDs()[len(keys.IDs())-1]
+	if _, err := runCmd(t, env, "keys", "retire", oldest); err != nil {
+		t.Errorf("retire %s: %v", oldest, err)
+	}
+	if _, err := runCmd(t, env, "keys", "retire", keys.PrimaryID()); err == nil {
+		t.Error("retiring the primary key succeeded")
+	}
+	readAll(t, env, want)
+}
+
+func TestRetireRefusesAKeyInUse(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	seedSecrets(t, env, 2)
+	text, _ := os.ReadFile(env["PORTAL_SECRET_KEY_FILE"])
+	keys, _ := vault.ParseKeyring(string(text))
+
+	// Add a new primary to the file without resealing: the old key still protects both secrets.
+	next, _ := keys.Rotate()
+	if err := vault.WriteFile(env["PORTAL_SECRET_KEY_FILE"], next); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runCmd(t, env, "keys", "retire", keys.PrimaryID())
+	if err == nil || !strings.Contains(err.Error(), "2 secrets still use key") {
+		t.Errorf("retiring a key in use: %v", err)
+	}
+}
+
+func TestStartRefusesMissingKey(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	seedSecrets(t, env, 1)
+	old, _ := os.ReadFile(env["PORTAL_SECRET_KEY_FILE"])
+	oldKeys, _ := vault.ParseKeyring(string(old))
+
+	// A different key file: the stored password's key is gone.
+	if err := vault.WriteFile(env["PORTAL_SECRET_KEY_FILE"], vault.GenerateKeyring()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := run(ctx, nil, getenvFrom(env), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("the portal started without the key its secrets need")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, oldKeys.PrimaryID()) || strings.Contains(msg, "\n") {
+		t.Errorf("start-up error = %q, want one line naming key %s", msg, oldKeys.PrimaryID())
+	}
+}
+
+func TestRotateRefusedWithKeyInEnvironment(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	env["PORTAL_SECRET_KEY"] = vault.GenerateKeyText()
+	_, err := runCmd(t, env, "keys", "rotate")
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_SECRET_KEY is set") {
+		t.Errorf("rotate with an environment key: %v", err)
+	}
+}
