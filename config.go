@@ -25,6 +25,8 @@ type config struct {
 	LogLevel      slog.Level
 	Demo          bool
 	ResumeTTL     time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
+	TrustedProxies []*net.IPNet
 }
 
 func defaultConfig() config {
@@ -57,6 +59,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	set("PORTAL_BRAND", &cfg.Brand)
 	// The key itself is not trimmed by set's rules only; ParseKeyring handles its own spacing.
 	cfg.SecretKey = getenv("PORTAL_SECRET_KEY")
+
+	proxies, err := parseProxies(getenv("PORTAL_TRUSTED_PROXIES"))
+	if err != nil {
+		return cfg, err
+	}
+	cfg.TrustedProxies = proxies
 
 	if v := strings.TrimSpace(getenv("PORTAL_LOG_LEVEL")); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
@@ -114,4 +122,32 @@ func checkHTTPURL(raw string) error {
 		return errors.New("use an address without query, fragment or user name")
 	}
 	return nil
+}
+
+// parseProxies reads a comma-separated list of addresses or CIDR ranges.
+func parseProxies(v string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("PORTAL_TRUSTED_PROXIES: %q is not an IP address or range", part)
+			}
+			bits := 32
+			if ip.To4() == nil {
+				bits = 128
+			}
+			part = fmt.Sprintf("%s/%d", part, bits)
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("PORTAL_TRUSTED_PROXIES: %q is not an IP address or range", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -42,6 +42,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{"database not writable", map[string]string{
 			"PORTAL_DB": filepath.Join(notDir, "sub", "portal.db")}, nil, "database"},
 		{"unknown command", nil, []string{"frobnicate"}, "unknown command"},
+		{"bad trusted proxy", map[string]string{"PORTAL_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+			nil, "PORTAL_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,11 +108,12 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 
 	base, _ := url.Parse(cfg.BaseURL)
 	e, err := handlers.New(handlers.Config{
-		Brand:       cfg.Brand,
-		BaseURL:     base,
-		Demo:        cfg.Demo,
-		SessionKeys: sessionKeys(keys),
-		ResumeTTL:   cfg.ResumeTTL,
+		Brand:          cfg.Brand,
+		BaseURL:        base,
+		Demo:           cfg.Demo,
+		SessionKeys:    sessionKeys(keys),
+		ResumeTTL:      cfg.ResumeTTL,
+		TrustedProxies: cfg.TrustedProxies,
 	}, st, verify.New(st, keys, client, log), log)
 	if err != nil {
 		return err

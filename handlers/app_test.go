@@ -50,13 +50,37 @@ type testApp struct {
 	Keys  *vault.Keyring
 	Fake  *shiprockettest.Server
 	Logs  *syncBuffer
+	Clock *testClock
 }
 
-func newApp(t *testing.T) *testApp {
+// testClock is a clock shared by the store and the handlers that tests move by hand. It starts
+// at the real time, so cookies signed with the real time stay valid.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// appOption adjusts the app's configuration before it is built.
+type appOption func(*handlers.Config)
+
+func newApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
 	ctx := context.Background()
+	clock := &testClock{t: time.Now()}
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,9 +108,14 @@ func newApp(t *testing.T) *testApp {
 
 	srv := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + srv.Listener.Addr().String())
-	e, err := handlers.New(handlers.Config{
+	cfg := handlers.Config{
 		Brand: "AI Cofounder", BaseURL: base, SessionKeys: pairs, ResumeTTL: 30 * 24 * time.Hour,
-	}, st, verify.New(st, keys, client, log), log)
+		Now: clock.Now,
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	e, err := handlers.New(cfg, st, verify.New(st, keys, client, log), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +123,7 @@ func newApp(t *testing.T) *testApp {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	return &testApp{URL: srv.URL, Store: st, Keys: keys, Fake: fake, Logs: logs}
+	return &testApp{URL: srv.URL, Store: st, Keys: keys, Fake: fake, Logs: logs, Clock: clock}
 }
 
 // browser is a client with its own cookie jar that does not follow redirects, so tests see

@@ -123,6 +123,19 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 		return render(c, http.StatusUnprocessableEntity, views.CredentialsPage(props))
 	}
 
+	if wait, err := h.checkBudget(ctx, seller.ID); err != nil || wait != "" {
+		if err != nil {
+			return err
+		}
+		props, err := h.credentialsProps(ctx, c, seller, change)
+		if err != nil {
+			return err
+		}
+		props.APIEmail = strings.TrimSpace(rawEmail)
+		props.Notice = wait
+		return render(c, http.StatusTooManyRequests, views.CredentialsPage(props))
+	}
+
 	res, err := h.checks.Submit(ctx, seller.ID, apiEmail, password, store.ActorSeller)
 	if err != nil {
 		return err
@@ -133,6 +146,14 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 // retry checks the stored credentials again, without asking for the password.
 func (h *sellerHandler) retry(c echo.Context) error {
 	seller := currentSeller(c)
+
+	wait, err := h.checkBudget(c.Request().Context(), seller.ID)
+	if err != nil {
+		return err
+	}
+	if wait != "" {
+		return h.renderStatus(c, seller, http.StatusTooManyRequests, wait)
+	}
 
 	res, err := h.checks.Recheck(c.Request().Context(), seller.ID, verify.TriggerSeller)
 	if errors.Is(err, store.ErrNoSecret) {
@@ -157,7 +178,6 @@ func pathAfterCheck(res verify.Result) string {
 
 // status says where the seller stands and what to do next.
 func (h *sellerHandler) status(c echo.Context) error {
-	ctx := c.Request().Context()
 	seller := currentSeller(c)
 
 	switch seller.Status {
@@ -167,6 +187,13 @@ func (h *sellerHandler) status(c echo.Context) error {
 		return redirect(c, nextPath(seller))
 	}
 
+	return h.renderStatus(c, seller, http.StatusOK, "")
+}
+
+// renderStatus renders the status page; notice explains a refused action.
+func (h *sellerHandler) renderStatus(c echo.Context, seller store.Seller, status int,
+	notice string) error {
+	ctx := c.Request().Context()
 	msg, err := h.lastOutcome(ctx, seller)
 	if err != nil {
 		return err
@@ -185,8 +212,9 @@ func (h *sellerHandler) status(c echo.Context) error {
 		CheckedAt:  seller.LastCheckedAt,
 		CanRecheck: !fixInForm(seller.StatusReason),
 		FixPath:    "/credentials",
+		Notice:     notice,
 	}
-	return render(c, http.StatusOK, views.StatusPage(props))
+	return render(c, status, views.StatusPage(props))
 }
 
 // done confirms a verified connection.
@@ -360,4 +388,18 @@ func describeStatus(status int, message string) string {
 		s += ": " + message
 	}
 	return s
+}
+
+// checkBudget enforces checkLimit. It returns a message saying when to try again once the seller
+// has used up the window, or "" when a check may run.
+func (h *sellerHandler) checkBudget(ctx context.Context, sellerID int64) (string, error) {
+	now := h.cfg.Now()
+	n, oldest, err := h.store.CountChecksSince(ctx, sellerID, now.Add(-checkWindow))
+	if err != nil || n < checkLimit {
+		return "", err
+	}
+	h.log.WarnContext(ctx, "seller check rate limited", "seller_id", sellerID, "checks", n)
+	return "You have checked " + strconv.Itoa(n) + " times in the last 15 minutes. To keep " +
+		"Shiprocket from locking your account after repeated logins, please wait until " +
+		views.SellerClock(oldest.Add(checkWindow)) + " and try again. Nothing you entered is lost.", nil
 }

@@ -40,9 +40,9 @@ type sellerHandler struct {
 	checks   *verify.Service
 	sessions *sessionStores
 	log      *slog.Logger
+	// starts limits new sellers per client address.
+	starts *windowLimiter
 }
-
-type sellerKey struct{}
 
 // require loads the seller of the current session, or sends the visitor to the start page.
 func (h *sellerHandler) require(next echo.HandlerFunc) echo.HandlerFunc {
@@ -111,6 +111,15 @@ func (h *sellerHandler) create(c echo.Context) error {
 	if len(errs) > 0 {
 		props := views.StartProps{Page: h.page(c, "Connect Shiprocket"), Form: form, Errors: errs}
 		return render(c, http.StatusUnprocessableEntity, views.StartPage(props))
+	}
+
+	if ok, _ := h.starts.Allow(c.RealIP()); !ok {
+		logger(c).Warn("start page rate limited", "client", c.RealIP())
+		props := views.StartProps{Page: h.page(c, "Connect Shiprocket"), Form: form,
+			Errors: views.FieldErrors{}, Notice: "Many setups were started from your network in " +
+				"the last hour. Please wait a while and try again, or use your personal link if " +
+				"you already started."}
+		return render(c, http.StatusTooManyRequests, views.StartPage(props))
 	}
 
 	token, hash := newResumeToken()

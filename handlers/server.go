@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -35,7 +36,23 @@ type Config struct {
 	SessionKeys [][]byte
 	// ResumeTTL is how long a resume link works.
 	ResumeTTL time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed; empty means the client
+	// address is the connection's peer.
+	TrustedProxies []*net.IPNet
+	// Now is the clock for rate limits and sessions; nil means time.Now.
+	Now func() time.Time
 }
+
+// Limits protecting sellers' Shiprocket accounts and the start page.
+const (
+	// checkLimit checks per seller within checkWindow: each one is a Shiprocket login, and a burst
+	// of failed logins may lock the seller's account.
+	checkLimit  = 5
+	checkWindow = 15 * time.Minute
+	// startLimit new sellers per client address within startWindow.
+	startLimit  = 20
+	startWindow = time.Hour
+)
 
 // secure reports whether the portal is served over https, which turns on Secure cookies, the
 // __Host- prefix and HSTS.
@@ -52,14 +69,19 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 	if cfg.ResumeTTL <= 0 {
 		cfg.ResumeTTL = 30 * 24 * time.Hour
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(cfg, log)
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 
 	sess := newSessionStores(cfg)
-	sellers := &sellerHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
+	sellers := &sellerHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log,
+		starts: newWindowLimiter(startLimit, startWindow, cfg.Now)}
 	staff := &staffHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
 
 	e.Use(requestLogger(log))

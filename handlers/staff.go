@@ -91,6 +91,7 @@ func (h *staffHandler) current(c echo.Context, sess *sessions.Session) (store.St
 		return store.Staff{}, "no_session", nil
 	}
 
+	// The store's clock, which tests can set, decides both timeouts.
 	now := h.store.Now()
 	if now.Sub(time.Unix(sessionInt(sess, keyIssuedAt), 0)) > staffSessionTTL {
 		return store.Staff{}, "expired", nil
@@ -119,6 +120,10 @@ func (h *staffHandler) current(c echo.Context, sess *sessions.Session) (store.St
 // page they asked for. A form post is not repeated after signing in, so it comes back home.
 func (h *staffHandler) toLogin(c echo.Context, sess *sessions.Session, reason string) error {
 	if _, err := c.Cookie(h.sessions.staffName); err == nil {
+		if reason == "no_session" {
+			// A cookie without a session in it did not decode: keys changed, expired or forged.
+			reason = "unreadable_cookie"
+		}
 		logger(c).Info("staff session refused", "reason", reason,
 			"staff_id", sessionInt(sess, keyStaffID))
 		sess.Values = map[any]any{}
@@ -237,8 +242,8 @@ func logFailedLogin(log *slog.Logger, reason string, staffID int64, email string
 		return
 	}
 	domain := ""
-	if at := strings.LastIndexByte(email, '@'); at >= 0 && len(email)-at <= maxEmailLen {
-		domain = strings.ToLower(email[at+1:])
+	if at := strings.LastIndexByte(email, '@'); at >= 0 {
+		domain = clipRunes(strings.ToLower(email[at+1:]), maxEmailLen)
 	}
 	log.Warn("staff login failed", "reason", reason, "email_domain", domain)
 }
@@ -288,7 +293,7 @@ func (h *staffHandler) sellers(c echo.Context) error {
 	if s := store.Status(c.QueryParam("status")); knownStatus(s) {
 		filter.Status = s
 	}
-	filter.Query = truncateRunes(strings.TrimSpace(c.QueryParam("q")), maxSearchLen)
+	filter.Query = clipRunes(strings.TrimSpace(c.QueryParam("q")), maxSearchLen)
 	if cur, ok := parseCursor(c.QueryParam("before")); ok {
 		filter.After = &cur
 	}
@@ -363,7 +368,8 @@ func parseCursor(s string) (store.Cursor, bool) {
 	return store.Cursor{LastActivityAt: time.UnixMicro(m).UTC(), ID: n}, true
 }
 
-func truncateRunes(s string, n int) string {
+// clipRunes returns at most the first n characters of s.
+func clipRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]

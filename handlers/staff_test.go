@@ -472,8 +472,13 @@ func TestStaffCookieThatNoLongerDecodes(t *testing.T) {
 			b := app.browser(t)
 			b.setStaffCookie(value)
 
+			before := len(app.Logs.String())
 			res := b.get("/admin/sellers/1")
 			wantRedirect(t, "GET seller", res, "/admin/login?next=%2Fadmin%2Fsellers%2F1")
+			recs := logRecords(t, app.Logs.String()[before:], "staff session refused")
+			if len(recs) != 1 || recs[0]["reason"] != "unreadable_cookie" {
+				t.Fatalf("refusal log lines %v, want one with reason unreadable_cookie", recs)
+			}
 			if b.staffSessionCookie() != "" {
 				t.Fatal("the undecodable cookie was not removed")
 			}

@@ -267,3 +267,17 @@ func (s *Store) SecretKeyIDs(ctx context.Context) ([]string, error) {
 	}
 	return ids, rows.Err()
 }
+
+// CountChecksSince returns how many checks of the seller started at or after since, whoever
+// triggered them: every one is a login attempt on the seller's Shiprocket account.
+func (s *Store) CountChecksSince(ctx context.Context, sellerID int64, since time.Time) (int,
+	time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(started_at) FROM checks
+		WHERE seller_id = ? AND started_at >= ?`, sellerID, formatTime(since)).Scan(&n, &oldest)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("count checks: %w", err)
+	}
+	return n, parseNullTime(oldest), nil
+}

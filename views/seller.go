@@ -19,6 +19,8 @@ type StartProps struct {
 	Errors FieldErrors
 	// ContinuePath is set when this browser already has a seller session.
 	ContinuePath string
+	// Notice explains why the form could not be accepted right now.
+	Notice string
 }
 
 // WelcomeProps is the page shown after starting: the resume link, once.
@@ -81,6 +83,8 @@ type CredentialsProps struct {
 	Errors     FieldErrors
 	// Outcome explains the last check when it failed in a way the seller fixes in this form.
 	Outcome *Message
+	// Notice explains why the check could not run right now.
+	Notice string
 }
 
 // StatusProps is the page that says where the seller stands and what to do next.
@@ -93,6 +97,8 @@ type StatusProps struct {
 	CanRecheck bool
 	// FixPath is where the seller corrects the credentials, when that is the fix.
 	FixPath string
+	// Notice explains why the check could not run right now.
+	Notice string
 }
 
 // DoneProps is the page of a verified seller.
@@ -119,6 +125,11 @@ func SellerTime(t time.Time) string {
 		return "never"
 	}
 	return t.In(ist).Format("2 Jan 2006, 3:04 pm") + " IST"
+}
+
+// SellerClock formats a time of day for sellers, in India Standard Time.
+func SellerClock(t time.Time) string {
+	return t.In(ist).Format("3:04 pm") + " IST"
 }
 
 // StaffTime formats a time for staff pages, in UTC.
