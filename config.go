@@ -101,8 +101,9 @@ func (c *config) check() error {
 	if err := checkHTTPURL(c.ShiprocketURL); err != nil {
 		return fmt.Errorf("PORTAL_SHIPROCKET_URL %q: %w", c.ShiprocketURL, err)
 	}
+	// An empty base URL is filled in from the listening address once it is known.
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		return nil
 	}
 	if err := checkHTTPURL(c.BaseURL); err != nil {
 		return fmt.Errorf("PORTAL_BASE_URL %q: %w", c.BaseURL, err)

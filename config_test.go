@@ -93,3 +93,11 @@ func TestKeyFileCreatedOnFirstRun(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeLinksUseTheListeningAddress(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	p := startPortal(t, env)
+	if !strings.Contains(p.Logs.String(), `"base_url":"`+p.URL+`"`) {
+		t.Errorf("base URL is not the listening address %s; logs:\n%s", p.URL, p.Logs.String())
+	}
+}

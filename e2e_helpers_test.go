@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,12 +55,8 @@ func newE2E(t *testing.T) *e2e {
 	fake := shiprockettest.NewServer()
 	t.Cleanup(fake.Close)
 
-	// The portal learns its own address only once it listens, but resume links are built from
-	// PORTAL_BASE_URL, so pick a free loopback port first and give the portal both.
-	addr := freeLoopbackAddr(t)
+	// Port 0: the portal builds resume links from the address it actually listens on.
 	env := testEnv(t.TempDir(), fake.URL())
-	env["PORTAL_ADDR"] = addr
-	env["PORTAL_BASE_URL"] = "http://" + addr
 
 	p := startPortal(t, env)
 	return &e2e{t: t, fake: fake, portal: p, browser: newBrowser(t)}
@@ -82,19 +77,6 @@ func requireChromium(t *testing.T) {
 		"`sudo apt-get update && sudo apt-get install -y chromium`", chromiumPath)
 }
 
-// freeLoopbackAddr returns a 127.0.0.1 address with a port that was free a moment ago.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatalf("free the port: %v", err)
-	}
-	return addr
-}
 
 // newBrowser starts a headless Chromium with a fresh profile and returns the context of its first
 // tab. The browser stops when the test ends.

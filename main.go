@@ -106,6 +106,15 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return fmt.Errorf("PORTAL_SHIPROCKET_URL: %w", err)
 	}
 
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PORTAL_ADDR %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+
 	base, _ := url.Parse(cfg.BaseURL)
 	e, err := handlers.New(handlers.Config{
 		Brand:          cfg.Brand,
@@ -119,10 +128,6 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("PORTAL_ADDR %s: %w", cfg.Addr, err)
-	}
 
 	srv := &http.Server{
 		Handler:           e,
