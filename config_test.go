@@ -97,7 +97,12 @@ func TestKeyFileCreatedOnFirstRun(t *testing.T) {
 func TestResumeLinksUseTheListeningAddress(t *testing.T) {
 	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
 	p := startPortal(t, env)
-	if !strings.Contains(p.Logs.String(), `"base_url":"`+p.URL+`"`) {
+	want := `"base_url":"` + p.URL + `"`
+	// The log line reaches the buffer just after startPortal has seen it.
+	for i := 0; i < 100 && !strings.Contains(p.Logs.String(), want); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(p.Logs.String(), want) {
 		t.Errorf("base URL is not the listening address %s; logs:\n%s", p.URL, p.Logs.String())
 	}
 }

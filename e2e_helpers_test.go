@@ -77,7 +77,6 @@ func requireChromium(t *testing.T) {
 		"`sudo apt-get update && sudo apt-get install -y chromium`", chromiumPath)
 }
 
-
 // newBrowser starts a headless Chromium with a fresh profile and returns the context of its first
 // tab. The browser stops when the test ends.
 func newBrowser(t *testing.T) context.Context {

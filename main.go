@@ -128,7 +128,6 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 
-
 	srv := &http.Server{
 		Handler:           e,
 		ReadHeaderTimeout: 10 * time.Second,
