@@ -103,7 +103,9 @@ func (s *Service) Recheck(ctx context.Context, sellerID int64, trigger string) (
 // cancellation, so a seller who closes the tab does not leave a half-finished check behind, but
 // it is still bounded by Budget.
 func (s *Service) run(ctx context.Context, check store.Check, password string) (Result, error) {
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), Budget)
+	// From here on the caller's cancellation no longer applies: the check and its record finish.
+	ctx = context.WithoutCancel(ctx)
+	callCtx, cancel := context.WithTimeout(ctx, Budget)
 	defer cancel()
 
 	started := time.Now()
@@ -116,7 +118,7 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 		return Result{}, fmt.Errorf("encode report: %w", err)
 	}
 
-	err = s.store.FinishCheck(context.WithoutCancel(ctx), check.ID, store.CheckResult{
+	err = s.store.FinishCheck(ctx, check.ID, store.CheckResult{
 		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
 		Report: string(body), Status: status, Reason: reason,
 	})
