@@ -5,7 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +187,47 @@ func TestRotateRefusedWithKeyInEnvironment(t *testing.T) {
 	_, err := runCmd(t, env, "keys", "rotate")
 	if err == nil || !strings.Contains(err.Error(), "PORTAL_SECRET_KEY is set") {
 		t.Errorf("rotate with an environment key: %v", err)
+	}
+}
+
+func TestSessionsSurviveKeyRotation(t *testing.T) {
+	env := testEnv(t.TempDir(), "http://127.0.0.1:1")
+	before := startPortal(t, env)
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	resp, err := client.Get(before.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
+	if token == nil {
+		t.Fatal("no CSRF token on the start page")
+	}
+	resp, err = client.PostForm(before.URL+"/start", url.Values{"_csrf": {string(token[1])},
+		"store_name": {"S"}, "contact_name": {"C"}, "login_email": {"c@example.com"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	if _, err := runCmd(t, env, "keys", "rotate"); err != nil {
+		t.Fatal(err)
+	}
+	after := startPortal(t, env) // reads the rotated key file
+
+	// Cookies are kept per host, not per port, so the same jar is sent to the new process.
+	resp, err = client.Get(after.URL + "/welcome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("seller session after rotation: status %d (location %q), want 200",
+			resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aicofounder/shiprocket-portal/shiprocket"
 	"github.com/aicofounder/shiprocket-portal/shiprocket/shiprockettest"
@@ -474,6 +475,14 @@ func TestResumeLinks(t *testing.T) {
 	}
 	if got := app.browser(t).get(strings.TrimPrefix(second, app.URL)).Location; got != "/steps/3" {
 		t.Errorf("new link leads to %q, want /steps/3", got)
+	}
+
+	app.Clock.Advance(30*24*time.Hour + time.Minute)
+	expired := app.browser(t).get(strings.TrimPrefix(second, app.URL))
+	if expired.Status != http.StatusNotFound || !strings.Contains(expired.Body, "has expired") ||
+		!strings.Contains(expired.Body, "start again") {
+		t.Errorf("expired link: status %d, want 404 saying it expired, with a way back",
+			expired.Status)
 	}
 }
 
