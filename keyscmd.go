@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"sort"
 
 	"github.com/aicofounder/shiprocket-portal/store"
@@ -70,22 +72,12 @@ func needKeyFile(cfg config) error {
 // loadKeysQuiet loads the keyring without creating a key file: a maintenance command on a fresh
 // machine must not invent a key.
 func loadKeysQuiet(cfg config) (*vault.Keyring, error) {
-	if cfg.SecretKey != "" {
-		keys, err := vault.ParseKeyring(cfg.SecretKey)
-		if err != nil {
-			return nil, fmt.Errorf("PORTAL_SECRET_KEY: %w", err)
+	if cfg.SecretKey == "" {
+		if _, err := os.Stat(cfg.SecretKeyFile); err != nil {
+			return nil, fmt.Errorf("PORTAL_SECRET_KEY_FILE %s: %w", cfg.SecretKeyFile, err)
 		}
-		return keys, nil
 	}
-	keys, created, err := vault.LoadOrCreateFile(cfg.SecretKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("PORTAL_SECRET_KEY_FILE %s: %w", cfg.SecretKeyFile, err)
-	}
-	if created {
-		return nil, fmt.Errorf("PORTAL_SECRET_KEY_FILE %s did not exist; a new key was made there",
-			cfg.SecretKeyFile)
-	}
-	return keys, nil
+	return loadKeys(cfg, slog.New(slog.DiscardHandler))
 }
 
 func listKeys(ctx context.Context, st *store.Store, keys *vault.Keyring, stdout io.Writer) error {

@@ -35,28 +35,26 @@ func main() {
 	}
 }
 
-// run is the whole program: it dispatches to a command or serves the portal until ctx ends.
+// run is the whole program: it dispatches to a maintenance command or serves the portal until
+// ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader,
 	stdout, stderr io.Writer) error {
-	if len(args) >= 2 && args[0] == "staff" && args[1] == "add" {
-		cfg, err := loadConfig(nil, getenv, stderr)
-		if err != nil {
-			return err
+	if len(args) > 0 {
+		switch args[0] {
+		case "staff":
+			if len(args) < 2 || args[1] != "add" {
+				return errors.New("staff: use staff add --email E --name N")
+			}
+			return withStore(ctx, getenv, stderr, func(_ config, st *store.Store) error {
+				return runStaffAdd(ctx, st, args[2:], stdin, stdout)
+			})
+		case "keys":
+			cfg, err := loadConfig(nil, getenv, stderr)
+			if err != nil {
+				return err
+			}
+			return runKeys(ctx, cfg, args[1:], stdout)
 		}
-		st, err := store.Open(ctx, cfg.DB)
-		if err != nil {
-			return fmt.Errorf("database %s: %w", cfg.DB, err)
-		}
-		defer st.Close()
-		return runStaffAdd(ctx, st, args[2:], stdin, stdout)
-	}
-
-	if len(args) >= 1 && args[0] == "keys" {
-		cfg, err := loadConfig(nil, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return runKeys(ctx, cfg, args[1:], stdout)
 	}
 
 	cfg, err := loadConfig(args, getenv, stderr)
@@ -64,6 +62,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	return serve(ctx, cfg, stderr)
+}
+
+// withStore runs a maintenance command with the configured database open.
+func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer,
+	fn func(config, *store.Store) error) error {
+	cfg, err := loadConfig(nil, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", cfg.DB, err)
+	}
+	defer st.Close()
+	return fn(cfg, st)
 }
 
 // serve opens everything the portal needs, checks it, and serves until ctx ends.
