@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,18 @@ type config struct {
 	ResumeTTL     time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
 	TrustedProxies []*net.IPNet
+	// RecheckInterval is how often verified sellers are checked again in the background.
+	RecheckInterval time.Duration
+	// CheckRate caps background Shiprocket logins per minute, across all sellers.
+	CheckRate int
+	// WebhookURLs receive seller events, signed with WebhookSecret.
+	WebhookURLs   []string
+	WebhookSecret string
+	// StuckDays is how many days without activity put a seller in the staff queue's Stuck tab.
+	StuckDays int
+	// PprofAddr, when set, serves Go's profiler on this loopback address, apart from the
+	// portal's own listener; the benchmark uses it (see pprof.go).
+	PprofAddr string
 }
 
 func defaultConfig() config {
@@ -38,6 +51,10 @@ func defaultConfig() config {
 		Brand:         "AI Cofounder",
 		LogLevel:      slog.LevelInfo,
 		ResumeTTL:     30 * 24 * time.Hour,
+
+		RecheckInterval: 24 * time.Hour,
+		CheckRate:       30,
+		StuckDays:       3,
 	}
 }
 
@@ -57,6 +74,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	set("PORTAL_SECRET_KEY_FILE", &cfg.SecretKeyFile)
 	set("PORTAL_BASE_URL", &cfg.BaseURL)
 	set("PORTAL_BRAND", &cfg.Brand)
+	set("PORTAL_PPROF", &cfg.PprofAddr)
 	// The key itself is not trimmed by set's rules only; ParseKeyring handles its own spacing.
 	cfg.SecretKey = getenv("PORTAL_SECRET_KEY")
 
@@ -65,6 +83,19 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, err
 	}
 	cfg.TrustedProxies = proxies
+
+	if err := loadBackgroundConfig(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+
+	if v := strings.TrimSpace(getenv("PORTAL_STUCK_DAYS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			return cfg, fmt.Errorf("PORTAL_STUCK_DAYS %q: use a whole number of days from 1 "+
+				"to 365", v)
+		}
+		cfg.StuckDays = n
+	}
 
 	if v := strings.TrimSpace(getenv("PORTAL_LOG_LEVEL")); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
@@ -88,7 +119,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unknown command %q (commands: staff add, keys)", fs.Arg(0))
+		return cfg, fmt.Errorf("unknown command %q (commands: staff add, keys, apikey, backup)",
+			fs.Arg(0))
 	}
 
 	return cfg, cfg.check()

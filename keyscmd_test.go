@@ -51,8 +51,22 @@ func seedSecrets(t *testing.T, env map[string]string, n int) map[int64]string {
 		}
 		want[s.ID] = pw
 	}
+
+	// A cached Shiprocket token for the first seller, which rotation must carry along too.
+	keyID, sealed, err := keys.Seal([]byte(cachedToken), store.SecretAD(1, store.PurposeToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.SaveToken(ctx, store.CachedToken{SellerID: 1, APIEmail: "a+api@example.com",
+		KeyID: keyID, Sealed: sealed, ExpiresAt: time.Now().Add(240 * time.Hour),
+		RefreshAt: time.Now().Add(216 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return want
 }
+
+const cachedToken = "header.payload.signature"
 
 // readAll opens every stored secret with the key file's keyring.
 func readAll(t *testing.T, env map[string]string, want map[int64]string) (keyIDs []string) {
@@ -85,6 +99,15 @@ func readAll(t *testing.T, env map[string]string, want map[int64]string) (keyIDs
 			t.Errorf("seller %d still uses key %s, primary is %s", id, sec.KeyID, keys.PrimaryID())
 		}
 	}
+
+	tok, err := st.Token(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := keys.Open(tok.KeyID, tok.Sealed, store.SecretAD(1, store.PurposeToken))
+	if err != nil || string(got) != cachedToken || tok.KeyID != keys.PrimaryID() {
+		t.Errorf("cached token: %q, key %s, %v", got, tok.KeyID, err)
+	}
 	return keys.IDs()
 }
 
@@ -106,7 +129,7 @@ func TestKeysRotateThreeTimes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("rotation %d: %v", i+1, err)
 		}
-		if !strings.Contains(out, "re-encrypted 5 secrets") {
+		if !strings.Contains(out, "re-encrypted 6 secrets") {
 			t.Errorf("rotation %d said %q", i+1, out)
 		}
 		ids := readAll(t, env, want)
@@ -125,7 +148,7 @@ func TestKeysRotateThreeTimes(t *testing.T) {
 	}
 
 	list, err := runCmd(t, env, "keys", "list")
-	if err != nil || !strings.Contains(list, seen[2]+"\tprimary\t5 secrets") {
+	if err != nil || !strings.Contains(list, seen[2]+"\tprimary\t6 secrets") {
 		t.Errorf("keys list = %q, %v", list, err)
 	}
 
@@ -154,7 +177,7 @@ func TestRetireRefusesAKeyInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := runCmd(t, env, "keys", "retire", keys.PrimaryID())
-	if err == nil || !strings.Contains(err.Error(), "2 secrets still use key") {
+	if err == nil || !strings.Contains(err.Error(), "3 secrets still use key") {
 		t.Errorf("retiring a key in use: %v", err)
 	}
 }

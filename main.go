@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 	"time"
 
@@ -54,6 +55,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return err
 			}
 			return runKeys(ctx, cfg, args[1:], stdout)
+		case "backup":
+			return runBackup(ctx, args[1:], getenv, stdout, stderr)
+		case "apikey":
+			return withStore(ctx, getenv, stderr, func(_ config, st *store.Store) error {
+				return runAPIKey(ctx, st, args[1:], stdout)
+			})
 		}
 	}
 
@@ -128,6 +135,12 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
 
+	checks := verify.New(st, keys, client, log)
+	bg, err := newBackground(cfg, st, keys, checks, log)
+	if err != nil {
+		return err
+	}
+
 	base, _ := url.Parse(cfg.BaseURL)
 	e, err := handlers.New(handlers.Config{
 		Brand:          cfg.Brand,
@@ -136,10 +149,30 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		SessionKeys:    sessionKeys(keys),
 		ResumeTTL:      cfg.ResumeTTL,
 		TrustedProxies: cfg.TrustedProxies,
-	}, st, verify.New(st, keys, client, log), log)
+		API:            handlers.APIConfig{Tokens: bg.tokens},
+		StuckAfter:     time.Duration(cfg.StuckDays) * 24 * time.Hour,
+	}, st, checks, log)
 	if err != nil {
 		return err
 	}
+
+	// The set-up link is a secret, logged on purpose: it is the one way to create the first
+	// admin in the browser, it works once and only for an hour, and only while no staff
+	// account exists. Each start-up without staff prints a new one.
+	setup, err := handlers.FirstAdminLink(ctx, st, base)
+	if err != nil {
+		return err
+	}
+	if setup != "" {
+		log.Warn("no staff account yet: open this one-time link within an hour to create the "+
+			"first admin, or use the staff add command", "setup_link", setup)
+	}
+
+	stopPprof, err := startPprof(cfg.PprofAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 
 	srv := &http.Server{
 		Handler:           e,
@@ -151,6 +184,9 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
+	if err := bg.start(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("portal listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL,
@@ -165,7 +201,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), verify.Budget+5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	if err := shutdown(shutdownCtx, srv, bg, log); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -199,15 +235,20 @@ func loadKeys(cfg config, log *slog.Logger) (*vault.Keyring, error) {
 // checkKeysCoverSecrets refuses to start when a stored secret was sealed with a key the keyring
 // lacks: better a loud stop than passwords that silently cannot be read.
 func checkKeysCoverSecrets(ctx context.Context, st *store.Store, keys *vault.Keyring) error {
-	ids, err := st.SecretKeyIDs(ctx)
+	counts, err := st.SecretCounts(ctx)
 	if err != nil {
 		return err
 	}
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
 	for _, id := range ids {
 		if !keys.Has(id) {
-			return fmt.Errorf("stored passwords were sealed with key %q, which the keyring does not "+
-				"hold (keyring has %v); restore that key in PORTAL_SECRET_KEY or the key file", id,
-				keys.IDs())
+			return fmt.Errorf("%d stored secrets were sealed with key %q, which the keyring does "+
+				"not hold (keyring has %v); restore that key in PORTAL_SECRET_KEY or the key file",
+				counts[id], id, keys.IDs())
 		}
 	}
 	return nil

@@ -47,9 +47,9 @@ func (h *sellerHandler) credentialsForm(c echo.Context, change bool) error {
 // or the computed alias, and the last check's outcome when it is fixed in this form.
 func (h *sellerHandler) credentialsProps(ctx context.Context, c echo.Context, seller store.Seller,
 	change bool) (views.CredentialsProps, error) {
-	alias, _ := aliasFor(seller.LoginEmail)
+	alias := aliasFor(seller.LoginEmail)
 	props := views.CredentialsProps{
-		Page:       h.page(c, "API email and password"),
+		Page:       h.page(c, texts(c).Credentials.Title),
 		Change:     change,
 		APIEmail:   seller.APIEmail,
 		LoginEmail: seller.LoginEmail,
@@ -61,7 +61,7 @@ func (h *sellerHandler) credentialsProps(ctx context.Context, c echo.Context, se
 	}
 
 	if seller.Status == store.StatusNeedsAction && fixInForm(seller.StatusReason) {
-		msg, err := h.lastOutcome(ctx, seller)
+		msg, err := h.lastOutcome(ctx, texts(c), seller)
 		if err != nil {
 			return props, err
 		}
@@ -88,26 +88,27 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 	rawEmail := c.FormValue("api_email")
 	password := c.FormValue("password")
 
+	t := texts(c).Credentials
 	errs := views.FieldErrors{}
 	apiEmail, err := shiprocket.NormalizeEmail(rawEmail)
 	switch {
 	case strings.TrimSpace(rawEmail) == "":
-		errs["api_email"] = "Enter the API user's email."
+		errs["api_email"] = t.EmailMissing
 	case err != nil:
-		errs["api_email"] = "Enter a valid email address, like name+api@example.com."
+		errs["api_email"] = t.EmailInvalid
 	case shiprocket.SameAddress(apiEmail, seller.LoginEmail):
-		errs["api_email"] = "This is your Shiprocket login email. Shiprocket refuses an API user " +
-			"with the same email: use the API user's own address, such as " +
-			firstNonEmpty(aliasOnly(seller.LoginEmail), "your email with +api before the @") + "."
+		errs["api_email"] = t.EmailIsLoginNoAlias
+		if alias := aliasFor(seller.LoginEmail); alias != "" {
+			errs["api_email"] = t.EmailIsLogin(alias)
+		}
 	}
 	switch {
 	case password == "":
-		errs["password"] = "Enter the password from Shiprocket's email."
+		errs["password"] = t.PasswordMissing
 	case !utf8.ValidString(password):
-		errs["password"] = "The password has characters that could not be read. Copy it again from the email."
+		errs["password"] = t.PasswordUnreadable
 	case utf8.RuneCountInString(password) > maxPasswordLen:
-		errs["password"] = "This is longer than any Shiprocket password (at most 256 characters). " +
-			"Check that you copied only the password."
+		errs["password"] = t.PasswordTooLong(maxPasswordLen)
 	}
 
 	if len(errs) > 0 {
@@ -123,7 +124,7 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 		return render(c, http.StatusUnprocessableEntity, views.CredentialsPage(props))
 	}
 
-	if wait, err := h.checkBudget(ctx, seller.ID); err != nil || wait != "" {
+	if wait, err := h.checkBudget(ctx, texts(c), seller.ID); err != nil || wait != "" {
 		if err != nil {
 			return err
 		}
@@ -147,7 +148,7 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 func (h *sellerHandler) retry(c echo.Context) error {
 	seller := currentSeller(c)
 
-	wait, err := h.checkBudget(c.Request().Context(), seller.ID)
+	wait, err := h.checkBudget(c.Request().Context(), texts(c), seller.ID)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,8 @@ func (h *sellerHandler) status(c echo.Context) error {
 func (h *sellerHandler) renderStatus(c echo.Context, seller store.Seller, status int,
 	notice string) error {
 	ctx := c.Request().Context()
-	msg, err := h.lastOutcome(ctx, seller)
+	t := texts(c)
+	msg, err := h.lastOutcome(ctx, t, seller)
 	if err != nil {
 		return err
 	}
@@ -205,9 +207,9 @@ func (h *sellerHandler) renderStatus(c echo.Context, seller store.Seller, status
 	}
 
 	props := views.StatusProps{
-		Page:       h.page(c, "Your Shiprocket connection"),
+		Page:       h.page(c, t.Status.Title),
 		Message:    msg,
-		Checklist:  checklist(rep),
+		Checklist:  checklist(t, rep),
 		APIEmail:   seller.APIEmail,
 		CheckedAt:  seller.LastCheckedAt,
 		CanRecheck: !fixInForm(seller.StatusReason),
@@ -226,7 +228,7 @@ func (h *sellerHandler) done(c echo.Context) error {
 	}
 
 	props := views.DoneProps{
-		Page:      h.page(c, "Connected"),
+		Page:      h.page(c, texts(c).Done.Title),
 		StoreName: seller.StoreName,
 		APIEmail:  seller.APIEmail,
 		CheckedAt: seller.LastCheckedAt,
@@ -236,13 +238,13 @@ func (h *sellerHandler) done(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	props.Checklist = checklist(rep)
+	props.Checklist = checklist(texts(c), rep)
 	return render(c, http.StatusOK, views.DonePage(props))
 }
 
 // lastOutcome turns the seller's latest check into the message shown to them.
-func (h *sellerHandler) lastOutcome(ctx context.Context, seller store.Seller) (views.Message,
-	error) {
+func (h *sellerHandler) lastOutcome(ctx context.Context, t *views.Texts,
+	seller store.Seller) (views.Message, error) {
 	checks, err := h.store.Checks(ctx, seller.ID)
 	if err != nil {
 		return views.Message{}, err
@@ -265,21 +267,7 @@ func (h *sellerHandler) lastOutcome(ctx context.Context, seller store.Seller) (v
 	if in.Reason == "" && seller.Status == store.StatusCheckPending && in.Outcome != "" {
 		in.Reason = in.Outcome
 	}
-	return views.OutcomeMessage(in), nil
-}
-
-func aliasOnly(login string) string {
-	a, _ := aliasFor(login)
-	return a
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return views.OutcomeMessage(t, in), nil
 }
 
 func fieldNames(errs views.FieldErrors) []string {
@@ -299,19 +287,16 @@ func (h *sellerHandler) lastReport(ctx context.Context, sellerID int64) (verify.
 	return verify.ParseReport(checks[0].Report), nil
 }
 
-// updateUser is the path to an API user's settings in the Shiprocket dashboard.
-const updateUser = "In Shiprocket: Settings → API Users → ••• next to the API user → Update User → "
-
 // checklist itemises a check for the seller: the login, each module with the exact box to tick,
 // buyer details and the IP rule. A check that never got past the login lists the login alone.
-func checklist(rep verify.Report) views.Checklist {
+func checklist(t *views.Texts, rep verify.Report) views.Checklist {
 	var out views.Checklist
 	if rep.Outcome == "" || rep.Outcome == store.OutcomeRunning {
 		return out
 	}
+	ct := t.Checklist
 
-	login := views.ChecklistItem{Label: "Log in with the API user's email and password",
-		State: views.CheckOK}
+	login := views.ChecklistItem{Label: ct.Login, State: views.CheckOK}
 	if rep.Outcome != string(shiprocket.OutcomeVerified) {
 		login.State = views.CheckBad
 		if !isCredentialProblem(rep.Outcome) {
@@ -319,7 +304,7 @@ func checklist(rep verify.Report) views.Checklist {
 		}
 		out.Items = append(out.Items, login)
 		if rep.Outcome == string(shiprocket.OutcomeIPNotAllowed) {
-			out.Items = append(out.Items, ipItem(false))
+			out.Items = append(out.Items, ipItem(ct, false))
 		}
 		return out
 	}
@@ -333,39 +318,36 @@ func checklist(rep verify.Report) views.Checklist {
 		case string(shiprocket.AccessGranted):
 			item.State = views.CheckOK
 		case string(shiprocket.AccessDenied):
-			item.State, item.Detail = views.CheckBad, "Not ticked for the API user."
-			item.Fix = updateUser + "tick “" + m.Label + "” → Save."
+			item.State, item.Detail = views.CheckBad, ct.ModuleDenied
+			item.Fix = ct.ModuleFix(m.Label)
 		case string(shiprocket.AccessIPBlocked):
 			ipBlocked = true
-			item.State, item.Detail = views.CheckBad, "Blocked by the API user's Allowed IP setting."
+			item.State, item.Detail = views.CheckBad, ct.ModuleIPBlocked
 		default:
 			item.State = views.CheckUnknown
-			item.Detail = "Shiprocket's answer did not say (" + describeStatus(m.HTTPStatus, m.Message) + ")."
+			item.Detail = ct.ModuleUnknown(describeStatus(ct, m.HTTPStatus, m.Message))
 		}
 		out.Items = append(out.Items, item)
 	}
 
-	buyer := views.ChecklistItem{Label: "Buyer details (customer name, phone, email)"}
+	buyer := views.ChecklistItem{Label: ct.Buyer}
 	switch rep.Buyer {
 	case string(shiprocket.BuyerVisible):
-		buyer.State, buyer.Detail = views.CheckOK, "Visible."
+		buyer.State, buyer.Detail = views.CheckOK, ct.BuyerVisible
 	case string(shiprocket.BuyerMasked):
-		buyer.State, buyer.Detail = views.CheckBad, "Hidden from the API user."
-		buyer.Fix = updateUser + "Buyer Detail Access: Allowed → Save."
+		buyer.State, buyer.Detail = views.CheckBad, ct.BuyerHidden
+		buyer.Fix = ct.BuyerFix
 	default:
-		buyer.State = views.CheckUnknown
-		buyer.Detail = "Not known yet: there are no orders to look at."
+		buyer.State, buyer.Detail = views.CheckUnknown, ct.BuyerUnknown
 	}
-	out.Items = append(out.Items, buyer, ipItem(!ipBlocked))
+	out.Items = append(out.Items, buyer, ipItem(ct, !ipBlocked))
 	return out
 }
 
-func ipItem(ok bool) views.ChecklistItem {
-	item := views.ChecklistItem{Label: "IP restriction", State: views.CheckOK,
-		Detail: "Nothing stops our server from connecting."}
+func ipItem(ct views.ChecklistTexts, ok bool) views.ChecklistItem {
+	item := views.ChecklistItem{Label: ct.IP, State: views.CheckOK, Detail: ct.IPOK}
 	if !ok {
-		item.State, item.Detail = views.CheckBad, "The API user only accepts other IP addresses."
-		item.Fix = updateUser + "empty the Allowed IP field → Save."
+		item.State, item.Detail, item.Fix = views.CheckBad, ct.IPBad, ct.IPFix
 	}
 	return item
 }
@@ -379,8 +361,9 @@ func isCredentialProblem(outcome string) bool {
 	return false
 }
 
-func describeStatus(status int, message string) string {
-	s := "no answer"
+// describeStatus sums up a module probe's answer: its HTTP status and Shiprocket's message.
+func describeStatus(ct views.ChecklistTexts, status int, message string) string {
+	s := ct.NoAnswer
 	if status > 0 {
 		s = "HTTP " + strconv.Itoa(status)
 	}
@@ -390,16 +373,15 @@ func describeStatus(status int, message string) string {
 	return s
 }
 
-// checkBudget enforces checkLimit. It returns a message saying when to try again once the seller
-// has used up the window, or "" when a check may run.
-func (h *sellerHandler) checkBudget(ctx context.Context, sellerID int64) (string, error) {
+// checkBudget enforces checkLimit. It returns a message, in the seller's language, saying when to
+// try again once the seller has used up the window, or "" when a check may run.
+func (h *sellerHandler) checkBudget(ctx context.Context, t *views.Texts, sellerID int64) (string,
+	error) {
 	now := h.cfg.Now()
 	n, oldest, err := h.store.CountChecksSince(ctx, sellerID, now.Add(-checkWindow))
 	if err != nil || n < checkLimit {
 		return "", err
 	}
 	h.log.WarnContext(ctx, "seller check rate limited", "seller_id", sellerID, "checks", n)
-	return "You have checked " + strconv.Itoa(n) + " times in the last 15 minutes. To keep " +
-		"Shiprocket from locking your account after repeated logins, please wait until " +
-		views.SellerClock(oldest.Add(checkWindow)) + " and try again. Nothing you entered is lost.", nil
+	return t.Credentials.RateLimited(n, t.Clock(oldest.Add(checkWindow))), nil
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // routes is the portal's whole route table.
-func routes(e *echo.Echo, sellers *sellerHandler, staff *staffHandler, st *store.Store) {
+func routes(e *echo.Echo, sellers *sellerHandler, staff *staffHandler, api *apiHandler,
+	st *store.Store) {
 	// Seller: start, resume link, guided steps.
 	e.GET("/", sellers.start)
 	e.POST("/start", sellers.create)
@@ -28,12 +29,48 @@ func routes(e *echo.Echo, sellers *sellerHandler, staff *staffHandler, st *store
 	e.GET("/status", sellers.status, sellers.require)
 	e.GET("/done", sellers.done, sellers.require)
 
-	// Staff: sign-in and review.
+	// Staff: sign-in, one-time password links, the first-run set-up, one's own account.
 	e.GET("/admin/login", staff.loginForm)
 	e.POST("/admin/login", staff.login)
 	e.POST("/admin/logout", staff.logout, staff.require)
-	e.GET("/admin", staff.sellers, staff.require)
+	e.GET("/admin/password/:token", staff.passwordForm)
+	e.POST("/admin/password/:token", staff.setPassword)
+	e.GET("/admin/setup/:token", staff.setupForm)
+	e.POST("/admin/setup/:token", staff.setup)
+	e.GET("/admin/account", staff.accountForm, staff.require)
+	e.POST("/admin/account", staff.changePassword, staff.require)
+
+	// Staff: the review queue, its bulk actions and export, inviting a seller.
+	e.GET("/admin", staff.queue, staff.require)
+	e.POST("/admin/bulk", staff.bulk, staff.require)
+	e.GET("/admin/export.csv", staff.export, staff.require)
+	e.GET("/admin/invite", staff.inviteForm, staff.require)
+	e.POST("/admin/invite", staff.invite, staff.require)
+
+	// Staff: one seller's page and actions.
 	e.GET("/admin/sellers/:id", staff.seller, staff.require)
+	e.POST("/admin/sellers/:id/check", staff.checkSeller, staff.require)
+	e.POST("/admin/sellers/:id/assign", staff.assignSeller, staff.require)
+	e.POST("/admin/sellers/:id/notes", staff.addNote, staff.require)
+	e.POST("/admin/sellers/:id/link", staff.newSellerLink, staff.require)
+	e.POST("/admin/sellers/:id/clear", staff.clearCredentials, staff.require)
+	e.POST("/admin/sellers/:id/archive", staff.archiveSeller, staff.require)
+	e.POST("/admin/sellers/:id/restore", staff.restoreSeller, staff.require)
+
+	// Staff: the audit log (export for admins) and staff management (admins only).
+	e.GET("/admin/audit", staff.audit, staff.require)
+	e.GET("/admin/audit.csv", staff.exportAudit, staff.require, staff.requireAdmin)
+	e.GET("/admin/staff", staff.members, staff.require, staff.requireAdmin)
+	e.POST("/admin/staff", staff.addMember, staff.require, staff.requireAdmin)
+	e.POST("/admin/staff/:id/role", staff.setRole, staff.require, staff.requireAdmin)
+	e.POST("/admin/staff/:id/disable", staff.disableMember, staff.require, staff.requireAdmin)
+	e.POST("/admin/staff/:id/enable", staff.enableMember, staff.require, staff.requireAdmin)
+	e.POST("/admin/staff/:id/reset", staff.resetMember, staff.require, staff.requireAdmin)
+
+	// Machine API: bearer API keys, JSON, no cookies.
+	v1 := e.Group("/api/v1", api.jsonErrors, api.authenticate)
+	v1.GET("/sellers", api.sellers)
+	v1.POST("/sellers/:id/token", api.token)
 
 	// Assets and health.
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))

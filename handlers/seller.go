@@ -79,9 +79,14 @@ func (h *sellerHandler) page(c echo.Context, title string) views.Page {
 	return views.Page{Title: title, Brand: h.cfg.Brand, CSRF: csrfToken(c), Demo: h.cfg.Demo}
 }
 
+// texts returns the catalog of the request's language, chosen by the languages middleware.
+func texts(c echo.Context) *views.Texts {
+	return views.T(c.Request().Context())
+}
+
 // start shows the front page.
 func (h *sellerHandler) start(c echo.Context) error {
-	props := views.StartProps{Page: h.page(c, "Connect Shiprocket")}
+	props := views.StartProps{Page: h.page(c, texts(c).Start.Title)}
 
 	sess := h.sessions.sellerSession(c)
 	if id := sessionInt(sess, keySellerID); id != 0 {
@@ -101,24 +106,23 @@ func (h *sellerHandler) create(c echo.Context) error {
 		LoginEmail:  strings.TrimSpace(c.FormValue("login_email")),
 	}
 
+	t := texts(c).Start
 	errs := views.FieldErrors{}
-	checkName(errs, "store_name", form.StoreName, "Enter your store's name.")
-	checkName(errs, "contact_name", form.ContactName, "Enter your name.")
+	checkName(t, errs, "store_name", form.StoreName, t.StoreNameMissing)
+	checkName(t, errs, "contact_name", form.ContactName, t.ContactNameMissing)
 	login, err := shiprocket.NormalizeEmail(form.LoginEmail)
 	if err != nil {
-		errs["login_email"] = "Enter the email you log in to Shiprocket with, like name@example.com."
+		errs["login_email"] = t.LoginEmailInvalid
 	}
 	if len(errs) > 0 {
-		props := views.StartProps{Page: h.page(c, "Connect Shiprocket"), Form: form, Errors: errs}
+		props := views.StartProps{Page: h.page(c, t.Title), Form: form, Errors: errs}
 		return render(c, http.StatusUnprocessableEntity, views.StartPage(props))
 	}
 
 	if ok, _ := h.starts.Allow(c.RealIP()); !ok {
 		logger(c).Warn("start page rate limited", "client", c.RealIP())
-		props := views.StartProps{Page: h.page(c, "Connect Shiprocket"), Form: form,
-			Errors: views.FieldErrors{}, Notice: "Many setups were started from your network in " +
-				"the last hour. Please wait a while and try again, or use your personal link if " +
-				"you already started."}
+		props := views.StartProps{Page: h.page(c, t.Title), Form: form,
+			Errors: views.FieldErrors{}, Notice: t.RateLimited}
 		return render(c, http.StatusTooManyRequests, views.StartPage(props))
 	}
 
@@ -139,14 +143,14 @@ func (h *sellerHandler) create(c echo.Context) error {
 	return redirect(c, "/welcome")
 }
 
-func checkName(errs views.FieldErrors, field, value, missing string) {
+func checkName(t views.StartTexts, errs views.FieldErrors, field, value, missing string) {
 	switch {
 	case value == "":
 		errs[field] = missing
 	case utf8.RuneCountInString(value) > maxNameLen:
-		errs[field] = "Use at most " + strconv.Itoa(maxNameLen) + " characters."
+		errs[field] = t.NameTooLong(maxNameLen)
 	case !utf8.ValidString(value) || strings.ContainsAny(value, "\x00\r\n"):
-		errs[field] = "Use letters, numbers and punctuation only."
+		errs[field] = t.NameBadCharacters
 	}
 }
 
@@ -164,7 +168,7 @@ func (h *sellerHandler) welcome(c echo.Context) error {
 	}
 
 	props := views.WelcomeProps{
-		Page:        h.page(c, "Welcome"),
+		Page:        h.page(c, texts(c).Welcome.Title),
 		ContactName: seller.ContactName,
 		StoreName:   seller.StoreName,
 		NextPath:    nextPath(seller),
@@ -204,7 +208,7 @@ func (h *sellerHandler) resume(c echo.Context) error {
 		(err == nil && !seller.ArchivedAt.IsZero()) {
 		logger(c).Warn("resume link refused", "expired", errors.Is(err, store.ErrExpired))
 		props := views.ResumeProblemProps{
-			Page:    h.page(c, "Link not working"),
+			Page:    h.page(c, texts(c).Resume.Title),
 			Expired: errors.Is(err, store.ErrExpired),
 		}
 		return render(c, http.StatusNotFound, views.ResumeProblemPage(props))
@@ -242,23 +246,40 @@ func (h *sellerHandler) step(c echo.Context) error {
 		return err
 	}
 
+	t := texts(c)
 	props := views.StepProps{
-		Page:       h.page(c, views.Steps[n-1].Title),
+		Page:       h.page(c, t.Steps[n-1].Title),
 		N:          n,
 		Reached:    max(seller.Step, n),
 		LoginEmail: seller.LoginEmail,
 		Modules:    moduleLabels(),
 	}
-	props.Alias, props.AliasProblem = aliasFor(seller.LoginEmail)
+	alias, err := shiprocket.APIUserEmail(seller.LoginEmail)
+	props.Alias, props.AliasProblem = alias, aliasProblem(t, err)
 	return render(c, http.StatusOK, views.StepPage(props))
 }
 
-func aliasFor(login string) (string, string) {
+// aliasFor returns the API user's email computed from a login email, or "" when there is none.
+func aliasFor(login string) string {
 	alias, err := shiprocket.APIUserEmail(login)
 	if err != nil {
-		return "", err.Error()
+		return ""
 	}
-	return alias, ""
+	return alias
+}
+
+// aliasProblem says in the seller's language why no "+api" address could be made.
+func aliasProblem(t *views.Texts, err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, shiprocket.ErrNonASCIILocal):
+		return t.Guide.AliasNonASCII
+	case errors.Is(err, shiprocket.ErrAliasTooLong):
+		return t.Guide.AliasTooLong
+	default:
+		return t.Guide.AliasInvalid
+	}
 }
 
 func moduleLabels() []string {

@@ -41,6 +41,11 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Now is the clock for rate limits and sessions; nil means time.Now.
 	Now func() time.Time
+	// StuckAfter is how long a seller goes without activity before the staff queue counts it
+	// as stuck; 0 means three days.
+	StuckAfter time.Duration
+	// API configures the machine API under /api/v1 (see api.go).
+	API APIConfig
 }
 
 // Limits protecting sellers' Shiprocket accounts and the start page.
@@ -83,9 +88,12 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 	sellers := &sellerHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log,
 		starts: newWindowLimiter(startLimit, startWindow, cfg.Now)}
 	staff := &staffHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
+	api := newAPIHandler(cfg.API, st, log)
 
 	e.Use(requestLogger(log))
 	e.Use(middleware.Recover())
+	e.Use(languages(cfg))
+	e.Use(compress())
 	e.Use(securityHeaders(cfg))
 	e.Use(middleware.BodyLimit("64K"))
 	e.Use(fetchMetadata())
@@ -97,9 +105,11 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 		CookieSecure:   cfg.secure(),
 		CookieSameSite: http.SameSiteStrictMode,
 		ErrorHandler:   csrfError,
+		// The machine API takes bearer keys, never cookies, so forged requests gain nothing.
+		Skipper: isAPIPath,
 	}))
 
-	routes(e, sellers, staff, st)
+	routes(e, sellers, staff, api, st)
 	return e, nil
 }
 
@@ -212,15 +222,27 @@ func errorHandler(cfg Config, log *slog.Logger) echo.HTTPErrorHandler {
 				message = "There is no page at this address."
 			}
 		}
+		if store.IsUnavailable(err) {
+			status = http.StatusServiceUnavailable
+			message = "We cannot save anything right now: our database is unavailable. " +
+				"Nothing was half-saved. Please try again in a few minutes."
+		}
 
 		l := logger(c)
-		if status >= 500 {
+		if store.IsUnavailable(err) {
+			l.Error("database unavailable: request not saved", "route", c.Path(),
+				"status", status, "error", err)
+		} else if status >= 500 {
 			l.Error("request failed", "route", c.Path(), "status", status, "error", err)
 		} else {
 			l.Warn("request refused", "route", c.Path(), "status", status, "error", err)
 		}
 
-		p := views.Page{Title: http.StatusText(status), Brand: cfg.Brand, Demo: cfg.Demo,
+		title := http.StatusText(status)
+		if t, m, ok := sellerErrorText(c, status); ok {
+			title, message = t, m
+		}
+		p := views.Page{Title: title, Brand: cfg.Brand, Demo: cfg.Demo,
 			CSRF: csrfToken(c)}
 		if err := render(c, status, views.ErrorPage(p, status, message)); err != nil {
 			l.Error("render error page", "error", err)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +28,10 @@ const (
 	keyStaffVersion = "staff_version" // the account's session_version when signed in
 	keyIssuedAt     = "issued_at"
 	keySeenAt       = "seen_at"
+	// A message for the next page, shown once; the link is a one-time link to copy, if any.
+	keyFlashKind = "flash_kind"
+	keyFlashText = "flash_text"
+	keyFlashLink = "flash_link"
 )
 
 // Limits of the staff pages.
@@ -38,16 +43,26 @@ const (
 	staffHome        = "/admin"
 	staffLoginPath   = "/admin/login"
 	staffContextKey  = "staff"
+	// defaultStuckAfter is how long without activity makes a seller stuck when the
+	// configuration does not say.
+	defaultStuckAfter = 3 * 24 * time.Hour
 )
 
-// staffHandler serves the staff side: sign-in, sign-out, the sellers list and a seller's
-// details.
+// staffHandler serves the staff side: sign-in, the review queue, a seller's page and its
+// actions, staff management and the audit log. Its methods are spread over the staff*.go files,
+// one per part of the staff side.
 type staffHandler struct {
 	cfg      Config
 	store    *store.Store
 	checks   *verify.Service
 	sessions *sessionStores
 	log      *slog.Logger
+
+	// logins counts failed sign-ins per account and per address; its zero value is ready.
+	logins loginGuard
+	// bulkChecks runs one bulk "check again" at a time, so staff never fire a burst of
+	// Shiprocket logins for many sellers at once.
+	bulkChecks sync.Mutex
 }
 
 // dummyHash is hashed against when the email is unknown, so a wrong email takes as long as a
@@ -61,6 +76,9 @@ var dummyHash = sync.OnceValue(func() string {
 // account exists, is active and has not ended its sessions since, and the session is neither
 // idle for more than 30 minutes nor older than 12 hours. Each request refreshes the idle
 // timer. Anything else goes to the sign-in page.
+//
+// The session is saved once, just before the response is written, so a handler changes it (a
+// message for the next page, say) without saving it again.
 func (h *staffHandler) require(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		sess := h.sessions.staffSession(c)
@@ -73,11 +91,24 @@ func (h *staffHandler) require(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 
 		sess.Values[keySeenAt] = h.store.Now().Unix()
-		if err := saveSession(c, sess); err != nil {
-			return err
-		}
+		c.Response().Before(func() {
+			if err := saveSession(c, sess); err != nil {
+				logger(c).Error("save staff session", "error", err)
+			}
+		})
 
 		c.Set(staffContextKey, staff)
+		return next(c)
+	}
+}
+
+// requireAdmin lets only admins through; it runs after require.
+func (h *staffHandler) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentStaff(c).Role != store.RoleAdmin {
+			return echo.NewHTTPError(http.StatusForbidden,
+				"Only admins can open this page. Ask an admin if you need something here.")
+		}
 		return next(c)
 	}
 }
@@ -147,9 +178,49 @@ func currentStaff(c echo.Context) store.Staff {
 	return s
 }
 
+// actor names the signed-in staff member and the client address, for the audit log.
+func actor(c echo.Context) store.Actor {
+	return store.Actor{StaffID: currentStaff(c).ID, Address: c.RealIP()}
+}
+
 func (h *staffHandler) page(c echo.Context, title string) views.Page {
 	return views.Page{Title: title, Brand: h.cfg.Brand, CSRF: csrfToken(c), Demo: h.cfg.Demo,
 		Staff: currentStaff(c).Name}
+}
+
+// staffPage is the frame of a signed-in staff page: the layout, the staff menu with the current
+// section marked, and the message left by the previous action, taken from the session.
+func (h *staffHandler) staffPage(c echo.Context, title, section string) views.StaffPage {
+	staff := currentStaff(c)
+	sess := h.sessions.staffSession(c)
+	p := views.StaffPage{Page: h.page(c, title), Section: section, StaffID: staff.ID,
+		Admin: staff.Role == store.RoleAdmin}
+	if text := sessionString(sess, keyFlashText); text != "" {
+		p.Flash = views.Flash{Kind: sessionString(sess, keyFlashKind), Text: text,
+			Link: sessionString(sess, keyFlashLink)}
+		delete(sess.Values, keyFlashKind)
+		delete(sess.Values, keyFlashText)
+		delete(sess.Values, keyFlashLink)
+	}
+	return p
+}
+
+// The kinds of flash message.
+const (
+	flashOK   = "ok"
+	flashWarn = "warn"
+	flashBad  = "bad"
+)
+
+// flash leaves a message for the next staff page. link, when not empty, is a one-time link
+// shown to copy: it travels in the encrypted session cookie and is shown once, never logged.
+func (h *staffHandler) flash(c echo.Context, kind, text, link string) {
+	sess := h.sessions.staffSession(c)
+	sess.Values[keyFlashKind] = kind
+	sess.Values[keyFlashText] = text
+	if link != "" {
+		sess.Values[keyFlashLink] = link
+	}
 }
 
 // loginForm shows the sign-in form.
@@ -158,23 +229,35 @@ func (h *staffHandler) loginForm(c echo.Context) error {
 		Page: h.page(c, "Staff sign-in"),
 		Next: safeNext(c.QueryParam("next")),
 	}
+	switch c.QueryParam("done") {
+	case "password":
+		props.Notice = "Your password is set. Sign in with it."
+	case "setup":
+		props.Notice = "Your admin account is ready. Sign in with it."
+	}
 	return render(c, http.StatusOK, views.StaffLoginPage(props))
 }
 
 // login checks the email and password and starts a new session. Every refusal shows the same
-// message, so the form does not tell which accounts exist.
-//
-// Failed sign-ins are not rate limited yet: someone can keep guessing a staff password at the
-// speed argon2id allows, until a limit per account and per address is added here.
+// message, so the form does not tell which accounts exist. Failures are limited per account
+// and per client address (see loginGuard); a refused attempt is answered with 429 and
+// Retry-After at once, without checking the password.
 func (h *staffHandler) login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	next := safeNext(c.FormValue("next"))
+	account, address := loginAccountKey(email), c.RealIP()
+	now := h.cfg.Now()
+
+	if until, scope := h.logins.refused(now, account, address); scope != "" {
+		return h.loginLimited(c, email, next, scope, until.Sub(now))
+	}
 
 	staff, reason, err := h.authenticate(c, email, c.FormValue("password"))
 	if err != nil {
 		return err
 	}
 	if reason != "" {
+		h.logins.failed(now, account, address)
 		logFailedLogin(logger(c), reason, staff.ID, email)
 		if len(email) > maxEmailLen {
 			email = ""
@@ -183,14 +266,20 @@ func (h *staffHandler) login(c echo.Context) error {
 			Next: next, Failed: true}
 		return render(c, http.StatusUnauthorized, views.StaffLoginPage(props))
 	}
+	h.logins.reset(account)
 
-	now := h.store.Now().Unix()
+	unix := h.store.Now().Unix()
 	sess := h.sessions.staffSession(c)
 	sess.Values = map[any]any{
 		keyStaffID: staff.ID, keyStaffVersion: staff.SessionVersion,
-		keyIssuedAt: now, keySeenAt: now,
+		keyIssuedAt: unix, keySeenAt: unix,
 	}
 	if err := saveSession(c, sess); err != nil {
+		return err
+	}
+	err = h.store.AddAudit(c.Request().Context(), store.Actor{StaffID: staff.ID,
+		Address: address}, store.AuditSignedIn, 0, "")
+	if err != nil {
 		return err
 	}
 	logger(c).Info("staff login", "staff_id", staff.ID)
@@ -199,6 +288,33 @@ func (h *staffHandler) login(c echo.Context) error {
 		next = staffHome
 	}
 	return redirect(c, next)
+}
+
+// loginLimited refuses a sign-in while its account or address is over the limit, saying when
+// to try again.
+func (h *staffHandler) loginLimited(c echo.Context, email, next, scope string,
+	wait time.Duration) error {
+	logger(c).Warn("staff login rate limited", "scope", scope, "client", c.RealIP(),
+		"retry_after_s", int(wait.Seconds()))
+
+	minutes := int(math.Ceil(wait.Minutes()))
+	text := "Too many failed sign-ins for this account. "
+	if scope == limitAddress {
+		text = "Too many failed sign-ins from your network. "
+	}
+	text += "Please wait " + strconv.Itoa(minutes) + " minute"
+	if minutes != 1 {
+		text += "s"
+	}
+	text += " and try again, or ask an admin to reset your password."
+
+	if len(email) > maxEmailLen {
+		email = ""
+	}
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	props := views.StaffLoginProps{Page: h.page(c, "Staff sign-in"), Email: email, Next: next,
+		Limited: text}
+	return render(c, http.StatusTooManyRequests, views.StaffLoginPage(props))
 }
 
 // authenticate returns the account for a working email and password, or the reason it refuses.
@@ -218,6 +334,11 @@ func (h *staffHandler) authenticate(c echo.Context, email, pw string) (store.Sta
 	}
 	if err != nil {
 		return store.Staff{}, "", err
+	}
+	if !staff.HasPassword() {
+		// A new member, or a reset password: only the one-time link sets one.
+		password.Verify(dummyHash(), pw)
+		return staff, "no_password", nil
 	}
 
 	ok, err := password.Verify(staff.PasswordHash, pw)
@@ -271,101 +392,21 @@ func safeNext(next string) string {
 // logout ends every session of the account, on every device, and drops the cookie.
 func (h *staffHandler) logout(c echo.Context) error {
 	staff := currentStaff(c)
+	ctx := c.Request().Context()
 
-	if err := h.store.EndStaffSessions(c.Request().Context(), staff.ID); err != nil {
+	if err := h.store.EndStaffSessions(ctx, staff.ID); err != nil {
+		return err
+	}
+	if err := h.store.AddAudit(ctx, actor(c), store.AuditSignedOut, 0, ""); err != nil {
 		return err
 	}
 
+	// require saves the session just before the response: emptied, it deletes the cookie.
 	sess := h.sessions.staffSession(c)
 	sess.Values = map[any]any{}
 	sess.Options.MaxAge = -1
-	if err := saveSession(c, sess); err != nil {
-		return err
-	}
 	logger(c).Info("staff logout", "staff_id", staff.ID)
 	return redirect(c, staffLoginPath)
-}
-
-// sellers lists sellers, most recent activity first, a page at a time. The query may filter by
-// status, search names and emails, and continue after a cursor ("before").
-func (h *staffHandler) sellers(c echo.Context) error {
-	filter := store.ListFilter{Limit: staffPageSize + 1}
-	if s := store.Status(c.QueryParam("status")); knownStatus(s) {
-		filter.Status = s
-	}
-	filter.Query = clipRunes(strings.TrimSpace(c.QueryParam("q")), maxSearchLen)
-	if cur, ok := parseCursor(c.QueryParam("before")); ok {
-		filter.After = &cur
-	}
-
-	rows, err := h.store.ListSellers(c.Request().Context(), filter)
-	if err != nil {
-		return err
-	}
-
-	props := views.StaffListProps{
-		Page:   h.page(c, "Sellers"),
-		Status: string(filter.Status),
-		Query:  filter.Query,
-	}
-	if filter.After != nil {
-		props.NewestPath = listPath(filter.Status, filter.Query, "")
-	}
-	if len(rows) > staffPageSize {
-		rows = rows[:staffPageSize]
-		last := rows[len(rows)-1]
-		props.OlderPath = listPath(filter.Status, filter.Query,
-			formatCursor(last.LastActivityAt, last.ID))
-	}
-	props.Rows = rows
-	return render(c, http.StatusOK, views.StaffListPage(props))
-}
-
-func knownStatus(s store.Status) bool {
-	switch s {
-	case store.StatusNotStarted, store.StatusInProgress, store.StatusAwaitingPassword,
-		store.StatusCheckPending, store.StatusNeedsAction, store.StatusVerified:
-		return true
-	}
-	return false
-}
-
-// listPath builds a sellers list address that keeps the filter.
-func listPath(status store.Status, query, before string) string {
-	v := url.Values{}
-	if status != "" {
-		v.Set("status", string(status))
-	}
-	if query != "" {
-		v.Set("q", query)
-	}
-	if before != "" {
-		v.Set("before", before)
-	}
-	if len(v) == 0 {
-		return staffHome
-	}
-	return staffHome + "?" + v.Encode()
-}
-
-// formatCursor writes a list position as "<last activity in unix microseconds>-<seller id>".
-// Stored times have microsecond precision, so the position is exact.
-func formatCursor(at time.Time, id int64) string {
-	return strconv.FormatInt(at.UnixMicro(), 10) + "-" + strconv.FormatInt(id, 10)
-}
-
-// parseCursor reads formatCursor's form; anything else means the first page.
-func parseCursor(s string) (store.Cursor, bool) {
-	micros, id, ok := strings.Cut(s, "-")
-	if !ok {
-		return store.Cursor{}, false
-	}
-	m, err1 := strconv.ParseInt(micros, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil || m < 0 || n <= 0 {
-		return store.Cursor{}, false
-	}
-	return store.Cursor{LastActivityAt: time.UnixMicro(m).UTC(), ID: n}, true
 }
 
 // clipRunes returns at most the first n characters of s.
@@ -379,37 +420,41 @@ func clipRunes(s string, n int) string {
 	return s
 }
 
-// seller shows one seller with every check attempt and the timeline. The stored password and
-// any Shiprocket token never reach this page: they are not in the records it reads.
-func (h *staffHandler) seller(c echo.Context) error {
-	ctx := c.Request().Context()
-	raw := c.Param("id")
+// pathID reads a positive decimal id from the named path parameter, written without a sign
+// or leading zeros; anything else is a 404.
+func pathID(c echo.Context, name string) (int64, error) {
+	raw := c.Param(name)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
-		return echo.NewHTTPError(http.StatusNotFound)
+		return 0, echo.NewHTTPError(http.StatusNotFound)
 	}
+	return id, nil
+}
 
-	seller, err := h.store.Seller(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound)
+// stuckAfter is how long without activity makes a seller stuck.
+func (h *staffHandler) stuckAfter() time.Duration {
+	if h.cfg.StuckAfter > 0 {
+		return h.cfg.StuckAfter
 	}
-	if err != nil {
-		return err
-	}
-	checks, err := h.store.Checks(ctx, id)
-	if err != nil {
-		return err
-	}
-	events, err := h.store.Events(ctx, id)
-	if err != nil {
-		return err
-	}
+	return defaultStuckAfter
+}
 
-	props := views.StaffSellerProps{Page: h.page(c, seller.StoreName), Seller: seller,
-		Events: events}
-	for _, ch := range checks {
-		props.Checks = append(props.Checks,
-			views.StaffCheck{Check: ch, Report: verify.ParseReport(ch.Report)})
+// staffNames maps "staff:<id>" actors to names, for timelines and the audit log.
+func staffNames(all []store.Staff) map[string]string {
+	names := make(map[string]string, len(all))
+	for _, s := range all {
+		names[store.StaffActor(s.ID)] = s.Name
 	}
-	return render(c, http.StatusOK, views.StaffSellerPage(props))
+	return names
+}
+
+// activeStaff keeps the accounts that can be assigned sellers.
+func activeStaff(all []store.Staff) []store.Staff {
+	var out []store.Staff
+	for _, s := range all {
+		if s.Active() {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -84,7 +84,8 @@ func TestStaffLogin(t *testing.T) {
 	const pw = "Staff-Pass-2026 ok"
 	asha := addStaff(t, app, "asha@example.com", "Asha Rao", pw)
 	gone := addStaff(t, app, "gone@example.com", "Gone Person", pw)
-	if err := app.Store.DisableStaff(context.Background(), gone.ID); err != nil {
+	if err := app.Store.DisableStaff(context.Background(), gone.ID,
+		store.Actor{StaffID: asha.ID}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -324,10 +325,12 @@ func TestDisablingStaffEndsSessions(t *testing.T) {
 	app := newApp(t)
 	const pw = "Staff-Pass-2026 ok"
 	asha := addStaff(t, app, "asha@example.com", "Asha", pw)
+	ravi := addStaff(t, app, "ravi@example.com", "Ravi", pw)
 	b := app.browser(t)
 	wantRedirect(t, "sign-in", b.signIn("/admin/login", "asha@example.com", pw), "/admin")
 
-	if err := app.Store.DisableStaff(context.Background(), asha.ID); err != nil {
+	if err := app.Store.DisableStaff(context.Background(), asha.ID,
+		store.Actor{StaffID: ravi.ID}); err != nil {
 		t.Fatal(err)
 	}
 	wantRedirect(t, "after disabling", b.get("/admin"), "/admin/login")
@@ -606,14 +609,13 @@ func TestStaffSellersList(t *testing.T) {
 		t.Fatalf("%d rows, want %d\n%s", rows.Length(), len(want), res.Body)
 	}
 	rows.Each(func(i int, r *goquery.Selection) {
-		tds := r.Find("td")
 		status, _ := r.Find(`[data-testid="seller-status"]`).Attr("data-status")
 		outcome, _ := r.Find(`[data-testid="seller-outcome"]`).Attr("data-outcome")
 		href, _ := r.Find(`[data-testid="seller-link"]`).Attr("href")
 		got := row{
-			store:    strings.TrimSpace(tds.Eq(0).Text()),
-			contact:  strings.TrimSpace(tds.Eq(1).Text()),
-			login:    strings.TrimSpace(tds.Eq(2).Text()),
+			store:    cell(r, "seller-store"),
+			contact:  cell(r, "seller-contact"),
+			login:    cell(r, "seller-login"),
 			apiEmail: cell(r, "seller-api-email"),
 			status:   status, step: cell(r, "seller-step"), outcome: outcome,
 		}
@@ -715,12 +717,12 @@ func TestStaffSellersPagination(t *testing.T) {
 	href, _ := filtered.Doc.Find(`[data-testid="older"]`).Attr("href")
 	u, err := url.Parse(href)
 	if err != nil || u.Query().Get("status") != "not_started" || u.Query().Get("q") != "store" ||
-		u.Query().Get("before") == "" {
+		u.Query().Get("after") == "" {
 		t.Fatalf("older link of a filtered page: %q", href)
 	}
 	for _, bad := range []string{"garbage", "12-", "-5", "1-0", "x-1"} {
-		if ids := sellerIDs(t, b.get("/admin?before="+bad)); !slices.Equal(ids, wantIDs[:50]) {
-			t.Errorf("before=%s lists %d rows starting %v, want the first page", bad, len(ids),
+		if ids := sellerIDs(t, b.get("/admin?after="+bad)); !slices.Equal(ids, wantIDs[:50]) {
+			t.Errorf("after=%s lists %d rows starting %v, want the first page", bad, len(ids),
 				ids[:min(3, len(ids))])
 		}
 	}

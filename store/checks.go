@@ -248,26 +248,6 @@ func (s *Store) Secret(ctx context.Context, sellerID int64, purpose string) (Sec
 	return sec, nil
 }
 
-// SecretKeyIDs lists every vault key id that some stored secret needs, so start-up can refuse to
-// run with a keyring that cannot open them.
-func (s *Store) SecretKeyIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT key_id FROM secrets ORDER BY key_id`)
-	if err != nil {
-		return nil, fmt.Errorf("list secret keys: %w", err)
-	}
-	defer rows.Close()
-
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("list secret keys: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // CountChecksSince returns how many checks of the seller started at or after since, whoever
 // triggered them: every one is a login attempt on the seller's Shiprocket account.
 func (s *Store) CountChecksSince(ctx context.Context, sellerID int64, since time.Time) (int,

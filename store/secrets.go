@@ -24,13 +24,17 @@ type SealedSecret struct {
 // ResealFunc re-encrypts one secret, returning the new key id and ciphertext.
 type ResealFunc func(s SealedSecret) (keyID string, sealed []byte, err error)
 
-// ResealSecrets re-encrypts every stored secret in one transaction: either all move to the new
-// key or none does. It returns how many secrets were re-encrypted.
+// PurposeToken names a cached Shiprocket token (kept in the tokens table).
+const PurposeToken = "shiprocket_token"
+
+// ResealSecrets re-encrypts every stored secret, cached tokens included, in one transaction:
+// either all move to the new key or none does. It returns how many values were re-encrypted.
 func (s *Store) ResealSecrets(ctx context.Context, reseal ResealFunc) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx,
-			`SELECT seller_id, purpose, key_id, sealed FROM secrets ORDER BY seller_id, purpose`)
+		rows, err := tx.QueryContext(ctx, `SELECT seller_id, purpose, key_id, sealed FROM secrets
+			UNION ALL SELECT seller_id, ?, key_id, sealed FROM tokens
+			ORDER BY 1, 2`, PurposeToken)
 		if err != nil {
 			return fmt.Errorf("list secrets: %w", err)
 		}
@@ -54,8 +58,13 @@ func (s *Store) ResealSecrets(ctx context.Context, reseal ResealFunc) (int, erro
 				return fmt.Errorf("re-encrypt secret of seller %d (%s): %w", sec.SellerID,
 					sec.Purpose, err)
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE secrets SET key_id = ?, sealed = ?
-				WHERE seller_id = ? AND purpose = ?`, keyID, sealed, sec.SellerID, sec.Purpose)
+			if sec.Purpose == PurposeToken {
+				_, err = tx.ExecContext(ctx, `UPDATE tokens SET key_id = ?, sealed = ?
+					WHERE seller_id = ?`, keyID, sealed, sec.SellerID)
+			} else {
+				_, err = tx.ExecContext(ctx, `UPDATE secrets SET key_id = ?, sealed = ?
+					WHERE seller_id = ? AND purpose = ?`, keyID, sealed, sec.SellerID, sec.Purpose)
+			}
 			if err != nil {
 				return fmt.Errorf("update secret: %w", err)
 			}
@@ -69,9 +78,10 @@ func (s *Store) ResealSecrets(ctx context.Context, reseal ResealFunc) (int, erro
 	return n, nil
 }
 
-// SecretCounts returns how many stored secrets each vault key id protects.
+// SecretCounts returns how many stored secrets (cached tokens included) each vault key id protects.
 func (s *Store) SecretCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT key_id, COUNT(*) FROM secrets GROUP BY key_id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT key_id, COUNT(*) FROM
+		(SELECT key_id FROM secrets UNION ALL SELECT key_id FROM tokens) GROUP BY key_id`)
 	if err != nil {
 		return nil, fmt.Errorf("count secrets: %w", err)
 	}

@@ -201,9 +201,9 @@ func TestSubmitAndFinishCheck(t *testing.T) {
 		t.Errorf("checks = %+v", checks)
 	}
 
-	ids, err := st.SecretKeyIDs(ctx)
-	if err != nil || fmt.Sprint(ids) != "[k1]" {
-		t.Errorf("secret key ids = %v, %v", ids, err)
+	counts, err := st.SecretCounts(ctx)
+	if err != nil || fmt.Sprint(counts) != "map[k1:1]" {
+		t.Errorf("secret counts = %v, %v", counts, err)
 	}
 }
 

@@ -32,11 +32,38 @@ const (
 const (
 	TriggerSeller = "seller"
 	TriggerStaff  = "staff"
+	TriggerAuto   = "auto" // background work: pending retries and periodic re-checks
+	TriggerAPI    = "api"  // a login for the machine API's token endpoint
 )
 
 // Verifier is the part of the Shiprocket client a check needs.
 type Verifier interface {
 	Verify(ctx context.Context, email, password string) shiprocket.Report
+}
+
+// Loginer is the part of the Shiprocket client that logs in without probing; Login needs it.
+type Loginer interface {
+	Login(ctx context.Context, email, password string) shiprocket.LoginResult
+}
+
+// Hooks hear about submissions and recorded checks, so that background work can plan the next
+// check and send notifications. They run after the change is committed, in the caller's
+// goroutine, and report their own errors: a failing hook never fails a seller's check.
+type Hooks interface {
+	// Submitted runs once new credentials are stored, before Shiprocket is asked.
+	Submitted(ctx context.Context, sellerID int64)
+	// Finished runs once a check's result is recorded.
+	Finished(ctx context.Context, f Finished)
+}
+
+// Finished describes a recorded check for Hooks.
+type Finished struct {
+	SellerID int64
+	CheckID  int64
+	Trigger  string
+	Outcome  string
+	Status   store.Status
+	Reason   string
 }
 
 // Service runs and records credential checks.
@@ -45,11 +72,18 @@ type Service struct {
 	keys   *vault.Keyring
 	client Verifier
 	log    *slog.Logger
+	hooks  Hooks
 }
 
 // New returns a Service that stores through st, seals with keys and asks client.
 func New(st *store.Store, keys *vault.Keyring, client Verifier, log *slog.Logger) *Service {
 	return &Service{store: st, keys: keys, client: client, log: log}
+}
+
+// SetHooks installs the hooks told about every submission and check. Call it before the Service
+// is used; it is not safe to call concurrently with checks.
+func (s *Service) SetHooks(h Hooks) {
+	s.hooks = h
 }
 
 // Result is a finished check and what it found.
@@ -77,6 +111,9 @@ func (s *Service) Submit(ctx context.Context, sellerID int64, apiEmail, password
 		return Result{}, err
 	}
 	s.log.InfoContext(ctx, "credentials submitted", "seller_id", sellerID, "check_id", check.ID)
+	if s.hooks != nil {
+		s.hooks.Submitted(context.WithoutCancel(ctx), sellerID)
+	}
 
 	return s.run(ctx, check, password)
 }
@@ -130,12 +167,107 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 		"check_id", check.ID, "outcome", report.Outcome, "status", string(status),
 		"reason", reason, "http_status", report.HTTPStatus,
 		"duration_ms", time.Since(started).Milliseconds())
+	s.finished(ctx, check, report.Outcome, status, reason)
 
 	check, err = s.store.Check(ctx, check.ID)
 	if err != nil {
 		return Result{}, err
 	}
 	return Result{Check: check, Report: report, Status: status, Reason: reason}, nil
+}
+
+// finished tells the hooks about a recorded check.
+func (s *Service) finished(ctx context.Context, check store.Check, outcome string,
+	status store.Status, reason string) {
+	if s.hooks == nil {
+		return
+	}
+	s.hooks.Finished(ctx, Finished{SellerID: check.SellerID, CheckID: check.ID,
+		Trigger: check.Trigger, Outcome: outcome, Status: status, Reason: reason})
+}
+
+// Login logs in with the seller's stored credentials and returns Shiprocket's answer, token
+// included, for the machine API. It probes nothing. A working login, or one Shiprocket could not
+// answer, leaves no record; a login that shows the credentials themselves are refused (see
+// RefusedLogin) is recorded as a check with the given trigger, so the seller needs action and
+// nothing logs in with those credentials again until the seller submits new ones.
+func (s *Service) Login(ctx context.Context, sellerID int64,
+	trigger string) (shiprocket.LoginResult, error) {
+	client, ok := s.client.(Loginer)
+	if !ok {
+		return shiprocket.LoginResult{}, errors.New("verify: the Shiprocket client cannot log in")
+	}
+
+	seller, err := s.store.Seller(ctx, sellerID)
+	if err != nil {
+		return shiprocket.LoginResult{}, err
+	}
+	secret, err := s.store.Secret(ctx, sellerID, store.PurposePassword)
+	if err != nil {
+		return shiprocket.LoginResult{}, err
+	}
+	password, err := s.keys.Open(secret.KeyID, secret.Sealed, passwordAD(sellerID))
+	if err != nil {
+		return shiprocket.LoginResult{}, fmt.Errorf("open stored password of seller %d: %w",
+			sellerID, err)
+	}
+
+	ctx = context.WithoutCancel(ctx)
+	callCtx, cancel := context.WithTimeout(ctx, Budget)
+	defer cancel()
+	res := client.Login(callCtx, seller.APIEmail, string(password))
+	s.log.InfoContext(ctx, "shiprocket login for a token", "seller_id", sellerID,
+		"outcome", string(res.Outcome), "http_status", res.HTTPStatus, "trigger", trigger)
+
+	if !RefusedLogin(string(res.Outcome)) {
+		return res, nil
+	}
+	if err := s.recordRefusal(ctx, sellerID, trigger, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// recordRefusal records a refused login as a finished check, with the login's report.
+func (s *Service) recordRefusal(ctx context.Context, sellerID int64, trigger string,
+	res shiprocket.LoginResult) error {
+	res.Token = ""
+	report := FromShiprocket(shiprocket.Report{Login: res, Buyer: shiprocket.BuyerUnknown})
+	status, reason := Classify(report)
+	body, err := json.Marshal(report)
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+
+	check, err := s.store.StartCheck(ctx, sellerID, trigger)
+	if err != nil {
+		return err
+	}
+	err = s.store.FinishCheck(ctx, check.ID, store.CheckResult{
+		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
+		Report: string(body), Status: status, Reason: reason,
+	})
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "credentials checked", "seller_id", sellerID, "check_id", check.ID,
+		"outcome", report.Outcome, "status", string(status), "reason", reason,
+		"http_status", report.HTTPStatus)
+	s.finished(ctx, check, report.Outcome, status, reason)
+	return nil
+}
+
+// RefusedLogin reports whether a check outcome means Shiprocket refused the credentials
+// themselves (wrong password, a one-time code, an IP rule on the login, a malformed request).
+// Logging in again with the same credentials would only add failed attempts, which may lock the
+// seller's Shiprocket account, so background work and the machine API never do it.
+func RefusedLogin(outcome string) bool {
+	switch shiprocket.Outcome(outcome) {
+	case shiprocket.OutcomeWrongCredentials, shiprocket.OutcomeMFARequired,
+		shiprocket.OutcomeIPNotAllowed, shiprocket.OutcomeValidation:
+		return true
+	}
+	return false
 }
 
 // passwordAD binds a sealed password to its seller and purpose: a blob copied to another row

@@ -2,7 +2,13 @@ package views
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/aicofounder/shiprocket-portal/static"
 )
 
 // StartForm holds what the start page collects.
@@ -42,16 +48,16 @@ type StepInfo struct {
 // TotalSteps is the number of guided steps before the credentials form.
 const TotalSteps = 8
 
-// Steps lists the guided steps in order.
-var Steps = []StepInfo{
-	{1, "Log in to Shiprocket"},
-	{2, "Open API Users"},
-	{3, "Add a new API user"},
-	{4, "Enter the API user's email"},
-	{5, "Allow buyer details"},
-	{6, "Tick every module"},
-	{7, "Create the user"},
-	{8, "Find the password email"},
+// Steps lists the guided steps in order, with their English titles; staff pages name a seller's
+// furthest step with them.
+var Steps = stepsIn(&english)
+
+func stepsIn(t *Texts) []StepInfo {
+	out := make([]StepInfo, TotalSteps)
+	for i, s := range t.Steps {
+		out[i] = StepInfo{N: i + 1, Title: s.Title}
+	}
+	return out
 }
 
 // StepProps is a guided step page's model.
@@ -65,11 +71,6 @@ type StepProps struct {
 	Alias        string
 	AliasProblem string
 	Modules      []string
-}
-
-// Title returns the step's title.
-func (p StepProps) Title() string {
-	return Steps[p.N-1].Title
 }
 
 // CredentialsProps is the credentials form's model.
@@ -116,22 +117,6 @@ type ResumeProblemProps struct {
 	Expired bool
 }
 
-// ist is India Standard Time, the zone most sellers read times in.
-var ist = time.FixedZone("IST", 5*60*60+30*60)
-
-// SellerTime formats a time for sellers, in India Standard Time.
-func SellerTime(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return t.In(ist).Format("2 Jan 2006, 3:04 pm") + " IST"
-}
-
-// SellerClock formats a time of day for sellers, in India Standard Time.
-func SellerClock(t time.Time) string {
-	return t.In(ist).Format("3:04 pm") + " IST"
-}
-
 // StaffTime formats a time for staff pages, in UTC.
 func StaffTime(t time.Time) string {
 	if t.IsZero() {
@@ -156,8 +141,38 @@ func stepPath(n int) string {
 	return fmt.Sprintf("/steps/%d", n)
 }
 
-func stepOf(n int) string {
-	return fmt.Sprintf("Step %d of %d", n, TotalSteps)
+// progressClass is the class of step s's segment in the progress bar of step n.
+func progressClass(s, n, reached int) string {
+	switch {
+	case s == n:
+		return "current"
+	case s <= reached:
+		return "done"
+	default:
+		return "todo"
+	}
+}
+
+// fieldAttrs are a form field's accessibility attributes: aria-invalid, and aria-describedby
+// naming its hint (when it has one) and its error message (when one is shown).
+func fieldAttrs(errs FieldErrors, field string, hint bool) templ.Attributes {
+	var ids []string
+	if hint {
+		ids = append(ids, field+"-hint")
+	}
+	if errs.Has(field) {
+		ids = append(ids, field+"-error")
+	}
+	attrs := templ.Attributes{"aria-invalid": strconv.FormatBool(errs.Has(field))}
+	if len(ids) > 0 {
+		attrs["aria-describedby"] = strings.Join(ids, " ")
+	}
+	return attrs
+}
+
+// illustrationPath is the served path of a guided step's drawing.
+func illustrationPath(n int) string {
+	return static.Path(fmt.Sprintf("illustrations/step-%d.svg", n))
 }
 
 func credentialsAction(change bool) string {
@@ -201,13 +216,13 @@ func checkMark(state string) string {
 	}
 }
 
-func checkWord(state string) string {
+func checkWord(t *Texts, state string) string {
 	switch state {
 	case CheckOK:
-		return "Passed"
+		return t.Checklist.Passed
 	case CheckBad:
-		return "Needs fixing"
+		return t.Checklist.NeedsFixing
 	default:
-		return "Not known"
+		return t.Checklist.NotKnown
 	}
 }
