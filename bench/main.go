@@ -30,13 +30,14 @@ import (
 
 // options are the bench's flags.
 type options struct {
-	quick   bool
-	sellers int
-	src     string
-	out     string
-	keep    bool
-	pprof   string
-	only    string
+	quick     bool
+	sellers   int
+	src       string
+	out       string
+	keep      bool
+	pprof     string
+	only      string
+	seedCache string
 }
 
 func main() {
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.pprof, "pprof", "",
 		"loopback address for the portal's pprof listener (sets PORTAL_PPROF), to profile")
 	fs.StringVar(&o.only, "only", "", "run only the scenarios whose name contains this text")
+	fs.StringVar(&o.seedCache, "seed-cache", "",
+		"directory keeping a copy of the seeded database, reused by later runs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

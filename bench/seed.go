@@ -7,9 +7,14 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	mrand "math/rand/v2"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -660,4 +665,114 @@ func (s *seeder) writeBackground(ctx context.Context, tx *sql.Tx, h *history) er
 		}
 	}
 	return nil
+}
+
+// savedPool and savedSeed are the JSON form of a seed, kept beside a cached database.
+type savedPool struct {
+	ID       int64  `json:"id"`
+	Token    string `json:"token"`
+	Step     int    `json:"step"`
+	APIEmail string `json:"api_email"`
+}
+
+type savedSeed struct {
+	Sellers int         `json:"sellers"`
+	Live    int         `json:"live"`
+	Events  int         `json:"events"`
+	Checks  int         `json:"checks"`
+	Notes   int         `json:"notes"`
+	Jobs    int         `json:"jobs"`
+	TookMS  int64       `json:"took_ms"`
+	Keys    string      `json:"keys"`
+	Wizard  []savedPool `json:"wizard"`
+	Submit  []savedPool `json:"submit"`
+	Slow    []savedPool `json:"slow"`
+}
+
+// seedCached copies the database seeded earlier into cacheDir to path when its description says
+// it has n sellers and pools as large as want; otherwise it seeds path afresh and keeps a copy
+// in cacheDir for the next run. A run changes its database, so the copy is taken before any.
+func seedCached(ctx context.Context, cacheDir, path string, n int, want pools,
+	rng *mrand.Rand) (*seedResult, bool, error) {
+	meta := filepath.Join(cacheDir, "seed.json")
+	cached := filepath.Join(cacheDir, "portal.db")
+	if b, err := os.ReadFile(meta); err == nil {
+		var saved savedSeed
+		if json.Unmarshal(b, &saved) == nil && saved.Sellers == n &&
+			len(saved.Wizard) >= want.wizard && len(saved.Submit) >= want.submit &&
+			len(saved.Slow) >= want.slow {
+			if err := copyFile(cached, path); err != nil {
+				return nil, false, err
+			}
+			res, err := saved.result()
+			return res, true, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, err
+	}
+
+	res, err := seed(ctx, path, n, want, rng)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return nil, false, err
+	}
+	if err := copyFile(path, cached); err != nil {
+		return nil, false, err
+	}
+	b, err := json.Marshal(res.saved())
+	if err != nil {
+		return nil, false, err
+	}
+	return res, false, os.WriteFile(meta, b, 0o600)
+}
+
+func (r *seedResult) saved() savedSeed {
+	out := func(pool []poolSeller) []savedPool {
+		var s []savedPool
+		for _, p := range pool {
+			s = append(s, savedPool{p.id, p.token, p.step, p.apiEmail})
+		}
+		return s
+	}
+	return savedSeed{Sellers: r.sellers, Live: r.live, Events: r.events, Checks: r.checks,
+		Notes: r.notes, Jobs: r.jobs, TookMS: r.took.Milliseconds(), Keys: r.keysText,
+		Wizard: out(r.wizard), Submit: out(r.submit), Slow: out(r.slow)}
+}
+
+func (s savedSeed) result() (*seedResult, error) {
+	keys, err := vault.ParseKeyring(s.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("cached seed: %w", err)
+	}
+	in := func(saved []savedPool) []poolSeller {
+		var out []poolSeller
+		for _, p := range saved {
+			out = append(out, poolSeller{p.ID, p.Token, p.Step, p.APIEmail})
+		}
+		return out
+	}
+	return &seedResult{sellers: s.Sellers, live: s.Live, events: s.Events, checks: s.Checks,
+		notes: s.Notes, jobs: s.Jobs, took: time.Duration(s.TookMS) * time.Millisecond,
+		keys: keys, keysText: s.Keys, wizard: in(s.Wizard), submit: in(s.Submit),
+		slow: in(s.Slow)}, nil
+}
+
+// copyFile copies src to dst, replacing dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"time"
 
 	"github.com/a-h/templ"
@@ -92,6 +93,7 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 
 	e.Use(requestLogger(log))
 	e.Use(middleware.Recover())
+	e.Use(limitReads(readSlots()))
 	e.Use(languages(cfg))
 	e.Use(compress())
 	e.Use(securityHeaders(cfg))
@@ -156,6 +158,37 @@ func newRequestID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// readSlots is how many GET and HEAD requests are served at once: a few per core keeps every
+// core busy while one request waits for the database.
+func readSlots() int {
+	return 8 * runtime.GOMAXPROCS(0)
+}
+
+// limitReads serves at most n GET and HEAD requests at once; the others wait their turn, in the
+// order they came, for as long as their client waits. Page loads spend CPU, not time waiting,
+// so running more of them at once only makes each one slower and multiplies the memory held by
+// half-rendered pages and their compressors. Posts are not limited: a credentials check waits
+// on Shiprocket for seconds without using the CPU, and must not keep pages waiting.
+func limitReads(n int) echo.MiddlewareFunc {
+	slots := make(chan struct{}, n)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				return next(c)
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-r.Context().Done():
+				return echo.NewHTTPError(http.StatusServiceUnavailable,
+					"The portal is busy; please try again.")
+			}
+			defer func() { <-slots }()
+			return next(c)
+		}
+	}
 }
 
 // securityHeaders sets the headers every response carries. Pages never run inline script, never

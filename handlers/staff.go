@@ -424,11 +424,10 @@ func clipRunes(s string, n int) string {
 // or leading zeros; anything else is a 404.
 func pathID(c echo.Context, name string) (int64, error) {
 	raw := c.Param(name)
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
+	if !canonicalID(raw) {
 		return 0, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return id, nil
+	return strconv.ParseInt(raw, 10, 64)
 }
 
 // stuckAfter is how long without activity makes a seller stuck.

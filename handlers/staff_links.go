@@ -51,7 +51,8 @@ func (h *staffHandler) linkProblem(c echo.Context, err error, setup bool) error 
 	logger(c).Warn("staff link refused", "setup", setup, "expired",
 		errors.Is(err, store.ErrExpired))
 	props := views.LinkProblemProps{Page: h.page(c, "Link not working"), Setup: setup,
-		Expired: errors.Is(err, store.ErrExpired), StaffExists: errors.Is(err, store.ErrStaffExists)}
+		Expired:     errors.Is(err, store.ErrExpired),
+		StaffExists: errors.Is(err, store.ErrStaffExists)}
 	return render(c, http.StatusNotFound, views.LinkProblemPage(props))
 }
 

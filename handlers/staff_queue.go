@@ -41,7 +41,8 @@ func readQueueParams(c echo.Context) queueParams {
 		slices.Contains(store.QueueStatuses, store.Status(s)) {
 		p.Status = s
 	}
-	p.Query = clipRunes(strings.TrimSpace(c.QueryParam("q")), maxSearchLen)
+	p.Query = clipRunes(strings.ToValidUTF8(strings.TrimSpace(c.QueryParam("q")), ""),
+		maxSearchLen)
 	if a := c.QueryParam("assignee"); a == "none" || canonicalID(a) {
 		p.Assignee = a
 	}
@@ -120,7 +121,7 @@ func (h *staffHandler) queue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	counts, err := h.store.QueueCounts(ctx, filter)
+	counts, err := h.queueCounts(ctx, filter)
 	if err != nil {
 		return err
 	}
@@ -157,6 +158,26 @@ func (h *staffHandler) queue(c echo.Context) error {
 	}
 	props.Rows = rows
 	return render(c, http.StatusOK, views.QueuePage(props))
+}
+
+// queueCounts counts each tab as its link on the page lists it: the reason filter belongs to the
+// needs-action tab alone, so the other tabs are counted without it.
+func (h *staffHandler) queueCounts(ctx context.Context, f store.QueueFilter) (map[string]int,
+	error) {
+	reason := f.Reason
+	f.Reason = ""
+	counts, err := h.store.QueueCounts(ctx, f)
+	if err != nil || reason == "" {
+		return counts, err
+	}
+
+	f.Reason = reason
+	withReason, err := h.store.QueueCounts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	counts[string(store.StatusNeedsAction)] = withReason[string(store.StatusNeedsAction)]
+	return counts, nil
 }
 
 // queueTabs lists the tabs with their counts; each keeps the rest of the filter and starts at

@@ -180,6 +180,19 @@ func TestQueueTabsCountTheirRows(t *testing.T) {
 	if got := len(tabCounts(t, b.get("/admin"))); got != len(tabs) {
 		t.Errorf("%d tabs, want %d", got, len(tabs))
 	}
+
+	// Whatever the view, each tab's link lists as many rows as the tab's count says.
+	for _, query := range []string{"status=needs_action&reason=missing_modules",
+		"status=stuck&q=saree", "assignee=" + strconv.FormatInt(ravi.ID, 10) + "&step=9"} {
+		p := b.get("/admin?" + query)
+		p.Doc.Find(`nav.tabs a`).Each(func(_ int, a *goquery.Selection) {
+			n, _ := strconv.Atoi(cell(a, "tab-count"))
+			href := a.AttrOr("href", "")
+			if got := len(sellerIDs(t, b.get(href))); got != n {
+				t.Errorf("on ?%s the tab %s says %d, its link lists %d", query, href, n, got)
+			}
+		})
+	}
 }
 
 func TestQueueStuckRowsAndSummary(t *testing.T) {
@@ -404,7 +417,7 @@ func TestQueueBulkAssign(t *testing.T) {
 		}
 		wantAudit(t, app, store.AuditQuery{SellerID: s[name].ID}, store.AuditEntry{
 			Actor: "staff:1", Action: store.AuditSellerAssigned, SellerID: s[name].ID,
-			Detail: "to staff:" + strconv.FormatInt(ravi.ID, 10) + " (Ravi Support)",
+			Detail:  "to staff:" + strconv.FormatInt(ravi.ID, 10) + " (Ravi Support)",
 			Address: "127.0.0.1"})
 	}
 
@@ -529,7 +542,8 @@ func TestQueueExportCSV(t *testing.T) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK ||
 		resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
-		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="sellers-`) ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"),
+			`attachment; filename="sellers-`) ||
 		resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("export answer: %d %v", resp.StatusCode, resp.Header)
 	}

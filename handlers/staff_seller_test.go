@@ -77,7 +77,8 @@ func TestStaffSellerActions(t *testing.T) {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	if got := p.Doc.Find(`[data-testid="last-check"] [data-testid="checklist-item"]`).Length(); got < 3 {
+	items := p.Doc.Find(`[data-testid="last-check"] [data-testid="checklist-item"]`)
+	if got := items.Length(); got < 3 {
 		t.Errorf("the latest check lists %d items", got)
 	}
 

@@ -70,6 +70,10 @@ func (s *Store) AddAudit(ctx context.Context, a Actor, action string, sellerID i
 // AuditQuery selects audit entries, newest first. Zero fields select everything. Before is a
 // keyset cursor: only entries with a smaller id are listed. Since and Until bound the time, Until
 // excluded.
+//
+// The audit table has indexes for the seller and the action only: a filter on the actor or the
+// time alone walks the log from the newest entry, which slows as the log grows past a few
+// hundred thousand entries. An index on (actor, id) and one on at would fix it.
 type AuditQuery struct {
 	Actor    string
 	Action   string

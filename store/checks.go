@@ -141,14 +141,16 @@ type CheckResult struct {
 }
 
 // FinishCheck records a check's result. The seller's status follows it only when this is the
-// seller's latest check, so a slow old check never overwrites a newer one.
+// seller's latest check, so a slow old check never overwrites a newer one. The timeline event
+// names the check's trigger (seller, staff, auto, api) as its actor.
 func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) error {
 	now := s.Now()
 
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var sellerID int64
-		err := tx.QueryRowContext(ctx, `SELECT seller_id FROM checks WHERE id = ?`, checkID).
-			Scan(&sellerID)
+		var trigger string
+		err := tx.QueryRowContext(ctx, `SELECT seller_id, trigger FROM checks WHERE id = ?`,
+			checkID).Scan(&sellerID, &trigger)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -177,7 +179,7 @@ func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) e
 		}
 
 		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
-			Actor: ActorSeller, Detail: r.Outcome})
+			Actor: trigger, Detail: r.Outcome})
 	})
 }
 

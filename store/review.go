@@ -12,7 +12,7 @@ import (
 const (
 	EventInvited            = "invited"             // staff created the seller; detail: nothing
 	EventAssigned           = "assigned"            // detail: the assignee's name, "" for nobody
-	EventCheckRequested     = "check_requested"     // staff asked for a check of the stored password
+	EventCheckRequested     = "check_requested"     // staff asked to check the stored password
 	EventCredentialsCleared = "credentials_cleared" // the stored password was deleted
 	EventArchived           = "archived"
 	EventRestored           = "restored"

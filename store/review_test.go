@@ -19,7 +19,8 @@ func reviewStore(t *testing.T, c *clock) (*store.Store, store.Actor) {
 	if _, err := st.CreateStaff(ctx, "asha@example.com", "Asha", "h", store.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateStaff(ctx, "ravi@example.com", "Ravi", "h", store.RoleSupport); err != nil {
+	_, err := st.CreateStaff(ctx, "ravi@example.com", "Ravi", "h", store.RoleSupport)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return st, store.Actor{StaffID: 1, Address: "192.0.2.4"}

@@ -118,10 +118,28 @@ func (s *Store) Seller(ctx context.Context, id int64) (Seller, error) {
 	return seller, nil
 }
 
+// activityResolution is how fine last activity is kept: opening a page the seller has already
+// reached writes nothing when the last activity is more recent than this. Every write goes
+// through the one writer, so a page view that writes costs every other seller some time.
+const activityResolution = time.Minute
+
 // ReachStep notes that the seller opened guided step n. The first time a step is reached it is
 // added to the timeline; the status moves forward only while the seller has not submitted.
 func (s *Store) ReachStep(ctx context.Context, sellerID int64, n int, awaiting bool) error {
 	now := s.Now()
+
+	// A step seen again, with nothing to move forward, only refreshes the last activity; a read
+	// tells whether that is due before the write lock is taken.
+	var step int
+	var status Status
+	var active string
+	err := s.read.QueryRowContext(ctx, `SELECT step, status, last_activity_at FROM sellers
+		WHERE id = ?`, sellerID).Scan(&step, &status, &active)
+	statusStays := status != StatusNotStarted && !(awaiting && status == StatusInProgress)
+	if err == nil && n <= step && statusStays &&
+		now.Sub(parseTime(active)) < activityResolution {
+		return nil
+	}
 
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var step int

@@ -29,12 +29,17 @@ var ErrExpired = errors.New("store: expired")
 // timeLayout is how every time is stored: UTC, fixed width, so text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
+// readConns is the size of the read pool.
+const readConns = 4
+
 // Store is the portal's database. Writes go through a single connection, because SQLite allows one
 // writer at a time and queuing in Go is kinder than SQLITE_BUSY; reads use a pool of their own.
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	// cache keeps the review queue's counts and summary until the next write (readcache.go).
+	cache *readCache
 }
 
 // Option changes how Open builds a Store.
@@ -60,7 +65,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
-	write, err := sql.Open("sqlite", dsn)
+	// The writer keeps a larger page cache: it is the only connection whose cache survives
+	// other connections' commits, and every write walks the sellers' indexes.
+	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-8192)")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -71,9 +78,19 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	read.SetMaxOpenConns(4)
+	// Idle connections are kept: database/sql would otherwise close all but two after each
+	// burst, and opening one again costs its files, its pragmas and its page cache.
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
 
-	s := &Store{write: write, read: read, now: time.Now}
+	version, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+
+	s := &Store{write: write, read: read, now: time.Now, cache: newReadCache(version)}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -87,7 +104,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.cache.close(), s.read.Close(), s.write.Close())
 }
 
 // Ping checks that the database answers, for the health endpoint.
