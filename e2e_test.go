@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/aicofounder/shiprocket-portal/shiprocket"
 	"github.com/aicofounder/shiprocket-portal/shiprocket/shiprockettest"
 )
 
@@ -342,4 +343,43 @@ func TestE2EWizardWithoutJavaScript(t *testing.T) {
 		secrets[fmt.Sprintf("cookie %d", i)] = c
 	}
 	expectCleanLogs(t, e.portal, secrets)
+}
+
+// TestE2EMissingModulesThenFixed is issue 3's path: a login that works but lacks modules shows a
+// checklist with the exact boxes to tick; once they are ticked at Shiprocket, "Check again"
+// verifies without asking for the password.
+func TestE2EMissingModulesThenFixed(t *testing.T) {
+	e := newE2E(t)
+	base := e.portal.URL
+	s := e2eSeller{Store: "Meera Pottery", Contact: "Meera Rao", Login: "meera@example.com",
+		APIEmail: "meera+api@example.com"}
+	e.fake.AddAccount(shiprockettest.Account{Email: s.APIEmail, Password: e2ePassword,
+		Denied: []shiprocket.Area{shiprocket.AreaWallet, shiprocket.AreaCouriers}})
+
+	seller := e.tab("seller")
+	token := startWizard(seller, base, s)
+	walkSteps(seller, s, true)
+	submitCredentials(seller, e2ePassword, testID("recheck"))
+
+	seller.expect("the outcome", seller.attr(testID("outcome"), "data-outcome"), "missing_modules")
+	if n := seller.count(`[data-testid="checklist-item"][data-state="bad"]`); n != 2 {
+		t.Errorf("seller: %d checklist items need fixing, want 2 (Wallet, Couriers)", n)
+	}
+	fixes := seller.text(testID("checklist"))
+	for _, want := range []string{"Wallet", "Couriers", "Update User"} {
+		seller.expectContains("the checklist", fixes, want)
+	}
+	if n := seller.count(`input[type="password"]`); n != 0 {
+		t.Errorf("seller: the checklist page asks for the password again")
+	}
+
+	e.fake.SetDenied(s.APIEmail)
+	seller.clickForCheck(testID("recheck"), testID("done"))
+	expectDone(seller, s, s.APIEmail)
+	if n := e.fake.LoginCalls(s.APIEmail); n != 2 {
+		t.Errorf("the fake saw %d logins, want 2 (one per check)", n)
+	}
+
+	expectCleanLogs(t, e.portal, map[string]string{"API password": e2ePassword,
+		"resume token": token})
 }
