@@ -42,6 +42,14 @@ type config struct {
 	PprofAddr string
 }
 
+// Demo mode keeps its own database and key file unless PORTAL_DB or PORTAL_SECRET_KEY_FILE says
+// otherwise, so demo sellers never mix with real ones (the database also records its mode; see
+// store.ClaimMode).
+const (
+	demoDB      = "data/demo.db"
+	demoKeyFile = "data/demo.key"
+)
+
 func defaultConfig() config {
 	return config{
 		Addr:          "127.0.0.1:8080",
@@ -70,6 +78,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	set("PORTAL_ADDR", &cfg.Addr)
 	set("PORTAL_DB", &cfg.DB)
+	dbSet := strings.TrimSpace(getenv("PORTAL_DB")) != ""
+	keyFileSet := strings.TrimSpace(getenv("PORTAL_SECRET_KEY_FILE")) != ""
 	set("PORTAL_SHIPROCKET_URL", &cfg.ShiprocketURL)
 	set("PORTAL_SECRET_KEY_FILE", &cfg.SecretKeyFile)
 	set("PORTAL_BASE_URL", &cfg.BaseURL)
@@ -110,40 +120,122 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, fmt.Errorf("PORTAL_DEMO %q: use 1 or 0", v)
 	}
 
-	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo,
-		"run against a built-in fake Shiprocket with demo accounts")
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (PORTAL_ADDR)")
+	fs := serveFlags(&cfg)
 	if err := fs.Parse(args); err != nil {
+		// -h is answered by run, on standard output; a mistake gets the usage on stderr.
+		if !errors.Is(err, flag.ErrHelp) {
+			printUsage(stderr)
+		}
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unknown command %q (commands: staff add, keys, apikey, backup)",
-			fs.Arg(0))
+		return cfg, fmt.Errorf("unknown command %q (commands: staff add, keys, apikey, backup; "+
+			"run portal --help for the usage)", fs.Arg(0))
 	}
 
+	if cfg.Demo && !dbSet {
+		cfg.DB = demoDB
+	}
+	if cfg.Demo && !keyFileSet {
+		cfg.SecretKeyFile = demoKeyFile
+	}
 	return cfg, cfg.check()
 }
 
+// serveFlags returns the flags of serving the portal, writing into cfg. It prints nothing
+// itself: the usage comes from printUsage.
+func serveFlags(cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo,
+		"run against a built-in fake Shiprocket with demo accounts (PORTAL_DEMO=1), on "+
+			demoDB+" and "+demoKeyFile+" unless PORTAL_DB or PORTAL_SECRET_KEY_FILE is set")
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (PORTAL_ADDR)")
+	return fs
+}
+
+// usageHead and usageCommands frame the serve flags in the output of portal --help.
+const (
+	usageHead = `usage: portal [-demo] [-addr HOST:PORT]   serve the portal until SIGTERM or SIGINT
+       portal COMMAND ARGS...              run a maintenance command and exit
+
+Settings come from PORTAL_* environment variables; README.md lists them.
+
+Serve flags:
+`
+	usageCommands = `
+Commands:
+  staff add --email E --name N [--role admin|support]
+                    add a staff account; its password is read from standard input
+  keys list | keys rotate | keys reseal | keys retire ID
+                    show or change the keyring that encrypts stored passwords
+  apikey create --name N | apikey revoke --id N | apikey list
+                    manage the keys of the machine API (/api/v1)
+  backup FILE       write a consistent copy of the database to FILE while the portal serves
+
+"staff add -h", "apikey -h" and "backup -h" explain their command.
+`
+)
+
+// printUsage writes the usage of the whole program: serving, its flags and the commands.
+func printUsage(w io.Writer) error {
+	if _, err := io.WriteString(w, usageHead); err != nil {
+		return err
+	}
+	defaults := defaultConfig()
+	fs := serveFlags(&defaults)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	_, err := io.WriteString(w, usageCommands)
+	return err
+}
+
 func (c *config) check() error {
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
 		return fmt.Errorf("PORTAL_ADDR %q: use host:port, such as 127.0.0.1:8080", c.Addr)
 	}
 	if err := checkHTTPURL(c.ShiprocketURL); err != nil {
 		return fmt.Errorf("PORTAL_SHIPROCKET_URL %q: %w", c.ShiprocketURL, err)
 	}
-	// An empty base URL is filled in from the listening address once it is known.
-	if c.BaseURL == "" {
-		return nil
-	}
-	if err := checkHTTPURL(c.BaseURL); err != nil {
-		return fmt.Errorf("PORTAL_BASE_URL %q: %w", c.BaseURL, err)
-	}
 	if strings.TrimSpace(c.Brand) == "" {
 		return errors.New("PORTAL_BRAND must not be empty")
 	}
+	return c.checkBaseURL(host)
+}
+
+// checkBaseURL checks the public address that resume and set-password links are built on. Left
+// empty, it is filled in from the listening address once that is known, which only works when
+// the address names one host: a link to http://0.0.0.0:8080 or http://[::]:8080 leads nowhere.
+func (c *config) checkBaseURL(listenHost string) error {
+	if c.BaseURL == "" {
+		if unspecifiedHost(listenHost) {
+			return fmt.Errorf("PORTAL_BASE_URL: set the portal's public address, such as "+
+				"https://portal.example.com; PORTAL_ADDR %q listens on every interface, so "+
+				"links to the portal cannot be built from it", c.Addr)
+		}
+		return nil
+	}
+
+	if err := checkHTTPURL(c.BaseURL); err != nil {
+		return fmt.Errorf("PORTAL_BASE_URL %q: %w", c.BaseURL, err)
+	}
+	// Routes, cookies and links all start at "/": the portal cannot live under a path.
+	if u, _ := url.Parse(c.BaseURL); u.Path != "" && u.Path != "/" {
+		return fmt.Errorf("PORTAL_BASE_URL %q: serving under a path is not supported; use "+
+			"the address's root, such as %s://%s, on a host name of its own", c.BaseURL,
+			u.Scheme, u.Host)
+	}
 	return nil
+}
+
+// unspecifiedHost reports whether a listening host means every interface: empty, 0.0.0.0 or ::.
+func unspecifiedHost(host string) bool {
+	if host == "" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsUnspecified()
 }
 
 func checkHTTPURL(raw string) error {

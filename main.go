@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +31,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	setMemoryLimit(os.Getenv)
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
@@ -61,10 +63,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return withStore(ctx, getenv, stderr, func(_ config, st *store.Store) error {
 				return runAPIKey(ctx, st, args[1:], stdout)
 			})
+		case "help":
+			return printUsage(stdout)
 		}
 	}
 
 	cfg, err := loadConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return printUsage(stdout)
+	}
 	if err != nil {
 		return err
 	}
@@ -83,6 +90,15 @@ func withStore(ctx context.Context, getenv func(string) string, stderr io.Writer
 		return fmt.Errorf("database %s: %w", cfg.DB, err)
 	}
 	defer st.Close()
+
+	// A command reads the mode without claiming it: only serving marks a new database.
+	owner, err := st.RecordedMode(ctx)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", cfg.DB, err)
+	}
+	if owner != "" && owner != configMode(cfg) {
+		return otherModeError(cfg.DB, owner)
+	}
 	return fn(cfg, st)
 }
 
@@ -91,17 +107,22 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	log := slog.New(handlers.WithRequestID(
 		slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 
-	keys, err := loadKeys(cfg, log)
-	if err != nil {
-		return err
-	}
-
 	st, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", cfg.DB, err)
 	}
 	defer st.Close()
 
+	// Before anything else is created: a database of the other mode, or one that cannot be
+	// written, stops the start here.
+	if err := claimMode(ctx, st, cfg); err != nil {
+		return err
+	}
+
+	keys, err := loadKeys(cfg, log)
+	if err != nil {
+		return err
+	}
 	if err := checkKeysCoverSecrets(ctx, st, keys); err != nil {
 		return err
 	}
@@ -208,6 +229,41 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// configMode is the mode the configuration starts the portal in.
+func configMode(cfg config) store.Mode {
+	if cfg.Demo {
+		return store.ModeDemo
+	}
+	return store.ModePortal
+}
+
+// claimMode checks that the database belongs to the mode the portal starts in, recording the
+// mode in a new database, and proves that the database takes writes (see store.ClaimMode).
+func claimMode(ctx context.Context, st *store.Store, cfg config) error {
+	owner, err := st.ClaimMode(ctx, configMode(cfg))
+	if errors.Is(err, store.ErrOtherMode) {
+		return otherModeError(cfg.DB, owner)
+	}
+	if err != nil {
+		return fmt.Errorf("database %s cannot be written (is the file or its directory "+
+			"read-only, the disk full, or the file locked by another program?): %w", cfg.DB, err)
+	}
+	return nil
+}
+
+// otherModeError says, in one line, why a database of the other mode is refused and what to
+// do instead. Demo sellers' credentials are fake and real sellers' are real: checking either
+// against the other Shiprocket would fail them or send them where they must not go.
+func otherModeError(db string, owner store.Mode) error {
+	if owner == store.ModeDemo {
+		return fmt.Errorf("database %s was made by demo mode, which checks credentials against "+
+			"a fake Shiprocket: start with -demo (PORTAL_DEMO=1), or set PORTAL_DB to the "+
+			"portal's own database", db)
+	}
+	return fmt.Errorf("database %s belongs to the portal, not to demo mode: leave PORTAL_DB "+
+		"unset in demo mode (it then uses %s) or point it at another file", db, demoDB)
 }
 
 // loadKeys reads the keyring from PORTAL_SECRET_KEY, or from the key file, creating the file with

@@ -39,6 +39,7 @@ type user struct {
 	cookies map[string]string
 }
 
+// newUser returns a browser with no cookies.
 func newUser() *user { return &user{cookies: map[string]string{}} }
 
 // csrf returns the anti-forgery token the portal set in its cookie, which forms send back.
@@ -48,6 +49,7 @@ func (u *user) csrf() string {
 	return u.cookies["portal_csrf"]
 }
 
+// header returns the Cookie header the user sends.
 func (u *user) header() string {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -59,6 +61,7 @@ func (u *user) header() string {
 	return strings.Join(parts, "; ")
 }
 
+// keep stores the cookies a response sets, and drops those it deletes.
 func (u *user) keep(resp *http.Response) {
 	cs := resp.Cookies()
 	if len(cs) == 0 {
@@ -159,6 +162,7 @@ type sample struct {
 	late      int // open loop: requests that could not start because too many were in flight
 }
 
+// add records one request: its duration, or its error.
 func (s *sample) add(d time.Duration, err error) {
 	if err != nil {
 		s.failures++
@@ -170,6 +174,7 @@ func (s *sample) add(d time.Duration, err error) {
 	s.durations = append(s.durations, d)
 }
 
+// merge adds another sample's requests to s.
 func (s *sample) merge(o *sample) {
 	s.durations = append(s.durations, o.durations...)
 	s.failures += o.failures
@@ -199,8 +204,9 @@ func (s *sample) quantile(q float64) time.Duration {
 }
 
 // closedLoop runs workers that each send one request after another for dur, or until fn
-// returns errDone. fn gets the worker's number and its request count so far.
-func closedLoop(ctx context.Context, workers int, dur time.Duration,
+// returns errDone. fn gets the worker's number and its request count so far. Worker w starts
+// w times stagger after the first, so that long requests start, and end, one after another.
+func closedLoop(ctx context.Context, workers int, dur, stagger time.Duration,
 	fn func(ctx context.Context, worker, i int) error) *sample {
 	ctx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
@@ -212,6 +218,13 @@ func closedLoop(ctx context.Context, workers int, dur time.Duration,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if stagger > 0 {
+				select {
+				case <-time.After(time.Duration(w) * stagger):
+				case <-ctx.Done():
+					return
+				}
+			}
 			// A request cut short by the end of the run is neither a success nor a failure.
 			for i := 0; ctx.Err() == nil; i++ {
 				t := time.Now()

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +39,7 @@ type options struct {
 	pprof     string
 	only      string
 	seedCache string
+	extraEnv  []string
 }
 
 func main() {
@@ -50,6 +52,8 @@ func main() {
 	}
 }
 
+// run is the whole program: it serves the baseline when started with -bare, and otherwise runs
+// the benchmark and writes its results.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -63,6 +67,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.pprof, "pprof", "",
 		"loopback address for the portal's pprof listener (sets PORTAL_PPROF), to profile")
 	fs.StringVar(&o.only, "only", "", "run only the scenarios whose name contains this text")
+	fs.Func("portal-env", "extra NAME=VALUE for the portal's environment (repeatable), "+
+		"e.g. GOMEMLIMIT=off", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return errors.New("use NAME=VALUE")
+		}
+		o.extraEnv = append(o.extraEnv, v)
+		return nil
+	})
 	fs.StringVar(&o.seedCache, "seed-cache", "",
 		"directory keeping a copy of the seeded database, reused by later runs")
 	if err := fs.Parse(args); err != nil {
@@ -85,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer os.RemoveAll(dir)
 	}
 
-	b := &bench{opts: o, dir: dir, out: stdout, rng: mrand.New(mrand.NewPCG(8, 100_000))}
+	b := &bench{opts: o, dir: dir, out: stdout, rng: newRand()}
 	rows, err := b.all(ctx)
 	if err != nil {
 		return err
@@ -123,6 +135,12 @@ func serveBare(ctx context.Context, addr string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// newRand returns the bench's random source, seeded the same every run so that every run seeds
+// the same sellers.
+func newRand() *mrand.Rand {
+	return mrand.New(mrand.NewPCG(8, 100_000))
 }
 
 // selfBinary returns the path of the running bench binary, to start it again as the baseline.

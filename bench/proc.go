@@ -188,3 +188,52 @@ func logCounts(path string, offset int64) (busy, errs int, end int64, err error)
 	}
 	return busy, errs, end, nil
 }
+
+// cpuTime returns the CPU time the process has used so far, user and system, read from
+// /proc/PID/stat in clock ticks of 10 ms.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces; the fields after it are plain.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// loadAverage returns the one-minute load average of the machine, as text.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
+
+// memoryParts describes what the process's resident memory is made of right now: anonymous
+// memory (heaps), file pages (the binary) and shared memory (SQLite's WAL index).
+func memoryParts(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, _ := strings.Cut(line, ":")
+		switch name {
+		case "RssAnon", "RssFile", "RssShmem":
+			parts = append(parts, strings.TrimPrefix(name, "Rss")+" "+
+				strings.Join(strings.Fields(value), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -46,11 +46,14 @@ func (b *bench) markdown(rows []result) string {
 		"%d scheduled jobs; %s; seeded in %s |\n", b.seed.sellers, b.seed.live, b.seed.events,
 		b.seed.checks, b.seed.notes, b.seed.jobs, mib(b.seed.dbBytes),
 		b.seed.took.Round(100*time.Millisecond))
+	fmt.Fprintf(&w, "| machine load | one-minute load average %s at the start, %s at the end "+
+		"(2 would be both cores busy) |\n", b.loadStart, loadAverage())
 	fmt.Fprintf(&w, "| result | %d of %d targets met |\n\n", passed, targets)
 
-	fmt.Fprintf(&w, "| scenario | load | requests | throughput | p50 | p99 | peak RSS | "+
-		"target | result | vs bare |\n")
-	fmt.Fprintf(&w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n")
+	fmt.Fprintf(&w, "| scenario | load | requests | throughput | p50 | p99 | CPU/req | "+
+		"peak RSS | target | result | vs bare |\n")
+	fmt.Fprintf(&w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | "+
+		"--- |\n")
 	for _, r := range rows {
 		tput, reqs, p50, p99 := "", "", "", ""
 		if r.throughput > 0 {
@@ -67,16 +70,22 @@ func (b *bench) markdown(rows []result) string {
 		if r.target == "baseline" {
 			result = "—"
 		}
-		fmt.Fprintf(&w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.name,
-			r.load, reqs, tput, p50, p99, mib(r.peak), r.target, result, r.vsBare)
+		cpu := ""
+		if r.cpu > 0 {
+			cpu = fmt.Sprintf("%.2f ms", float64(r.cpu)/float64(time.Millisecond))
+		}
+		fmt.Fprintf(&w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.name,
+			r.load, reqs, tput, p50, p99, cpu, mib(r.peak), r.target, result, r.vsBare)
 	}
 
 	fmt.Fprintf(&w, "\nHow to read it: the bench, the fake Shiprocket and the portal share "+
 		"the same cores, so absolute numbers move with the machine; the \"vs bare\" column "+
 		"compares each figure with the bare Echo handler measured in the same run. Latency "+
 		"rows are open loop: each request's time runs from when it was due, so queueing "+
-		"counts. Peak RSS is the portal's VmHWM, reset before each scenario. The start-up row "+
-		"times exec to the first 200 from /healthz.\n")
+		"counts. CPU/req is the portal's CPU time (user and system, from /proc) over the "+
+		"measurement divided by the requests served: unlike latency, it hardly moves when other "+
+		"work shares the machine. Peak RSS is the portal's VmHWM, reset before each scenario. "+
+		"The start-up row times exec to the first 200 from /healthz.\n")
 	if len(b.notes) > 0 {
 		fmt.Fprintf(&w, "\nNotes from this run:\n\n")
 		for _, n := range b.notes {
@@ -128,6 +137,9 @@ func execCommand(ctx context.Context, bin string, env []string, stdin io.Reader,
 // ms formats a duration in milliseconds, with a decimal below 10 ms.
 func ms(d time.Duration) string {
 	v := float64(d) / float64(time.Millisecond)
+	if v < 1 {
+		return fmt.Sprintf("%.2f ms", v)
+	}
 	if v < 10 {
 		return fmt.Sprintf("%.1f ms", v)
 	}
@@ -142,6 +154,7 @@ func mib(n int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
+// passText is the result column's word.
 func passText(ok bool) string {
 	if ok {
 		return "pass"

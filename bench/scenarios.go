@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
@@ -76,10 +77,15 @@ type bench struct {
 	bareTput  *sample
 	bareOpen  *sample
 
-	// overall is the highest per-scenario peak RSS, and setupPeak the peak of the whole
-	// process lifetime including start-up and the staff sign-in.
+	// overall is the highest per-scenario peak RSS.
 	overall int64
 	notes   []string
+	// cpuMark is the portal's CPU time when a scenario's measurement started, and lastSample
+	// what the scenario measured, for the CPU time per request.
+	cpuMark    time.Duration
+	selfMark   time.Duration
+	lastSample *sample
+	loadStart  string
 }
 
 // sessionUser is a pool seller signed in through their resume link.
@@ -97,6 +103,7 @@ type result struct {
 	throughput float64
 	p50, p99   time.Duration
 	peak       int64
+	cpu        time.Duration // the server's CPU time per successful request
 	target     string
 	pass       bool
 	vsBare     string
@@ -110,27 +117,37 @@ func (b *bench) durations() (measure, warm time.Duration) {
 	return 10 * time.Second, 2 * time.Second
 }
 
+// logf prints a progress line with the time.
 func (b *bench) logf(format string, args ...any) {
 	fmt.Fprintf(b.out, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")},
 		args...)...)
 }
 
+// wants reports whether the scenario is selected by -only.
 func (b *bench) wants(name string) bool {
 	return b.opts.only == "" || strings.Contains(name, b.opts.only)
 }
 
 // all runs every scenario in order and returns the table's lines.
 func (b *bench) all(ctx context.Context) ([]result, error) {
+	b.loadStart = loadAverage()
 	b.transport = newTransport(4 * slowChecks)
 	defer b.transport.CloseIdleConnections()
 	b.client = newClient(b.transport, 30*time.Second)
 
+	// Whatever prepare got to start is stopped, even when it fails half-way.
+	defer func() {
+		b.portal.stop()
+		if b.fakeLn != nil {
+			b.fakeLn.Close()
+		}
+		if b.fake != nil {
+			b.fake.Close()
+		}
+	}()
 	if err := b.prepare(ctx); err != nil {
 		return nil, err
 	}
-	defer b.fake.Close()
-	defer b.fakeLn.Close()
-	defer func() { b.portal.stop() }()
 
 	var rows []result
 	bare, err := b.baseline(ctx)
@@ -159,9 +176,18 @@ func (b *bench) all(ctx context.Context) ([]result, error) {
 			return nil, err
 		}
 		resetPeak(b.portal.pid())
+		b.cpuMark = 0
 		r, err := s.fn(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if n := time.Duration(len(b.lastSample.durations)); b.cpuMark > 0 && n > 0 {
+			r.cpu = (cpuTime(b.portal.pid()) - b.cpuMark) / n
+			if s.name == "wizard" || s.name == "submit" {
+				b.notes = append(b.notes, fmt.Sprintf("%s: the bench itself (load generator "+
+					"and fake Shiprocket) used %s of CPU per request, the portal %s", r.name,
+					ms((cpuTime(os.Getpid())-b.selfMark)/n), ms(r.cpu)))
+			}
 		}
 		if r.peak == 0 {
 			_, r.peak, _ = memory(b.portal.pid())
@@ -175,8 +201,10 @@ func (b *bench) all(ctx context.Context) ([]result, error) {
 				r.pass = r.pass && busy == 0
 			}
 		}
-		b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s rss %s  %s", r.name, r.throughput,
-			ms(r.p50), ms(r.p99), mib(r.peak), passText(r.pass))
+		b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s cpu/req %-8s rss %s  %s  (load %s)", r.name,
+			r.throughput, ms(r.p50), ms(r.p99), ms(r.cpu), mib(r.peak), passText(r.pass),
+			loadAverage())
+		b.logf("%-28s resident now: %s", "", memoryParts(b.portal.pid()))
 		rows = append(rows, r)
 	}
 
@@ -199,6 +227,8 @@ func (b *bench) all(ctx context.Context) ([]result, error) {
 // <dir>/<name>.pprof. Scenarios call it as their measurement starts; the returned function
 // waits for the profile to be written.
 func (b *bench) profile(name string, d time.Duration) func() {
+	b.cpuMark = cpuTime(b.portal.pid())
+	b.selfMark = cpuTime(os.Getpid())
 	done := make(chan struct{})
 	if b.opts.pprof == "" {
 		close(done)
@@ -222,6 +252,14 @@ func (b *bench) profile(name string, d time.Duration) func() {
 		defer f.Close()
 		if _, err := io.Copy(f, resp.Body); err == nil {
 			b.logf("CPU profile of %s: %s", name, path)
+		}
+		// The heap as the measurement ends, for memory.
+		if resp, err := http.Get("http://" + b.opts.pprof + "/debug/pprof/heap"); err == nil {
+			defer resp.Body.Close()
+			if f, err := os.Create(filepath.Join(b.dir, name+".heap")); err == nil {
+				defer f.Close()
+				_, _ = io.Copy(f, resp.Body)
+			}
 		}
 	}()
 	return func() { <-done }
@@ -282,6 +320,7 @@ func (b *bench) prepare(ctx context.Context) error {
 	if b.opts.pprof != "" {
 		b.env = append(b.env, "PORTAL_PPROF="+b.opts.pprof)
 	}
+	b.env = append(b.env, b.opts.extraEnv...)
 	if err := b.addStaff(ctx); err != nil {
 		return err
 	}
@@ -347,7 +386,8 @@ func (b *bench) addStaff(ctx context.Context) error {
 // signInStaff signs the bench's admin in, as a browser would.
 func (b *bench) signInStaff(ctx context.Context) error {
 	u := newUser()
-	if err := u.want(ctx, b.client, "GET", b.portal.url+"/admin/login", nil, http.StatusOK); err != nil {
+	err := u.want(ctx, b.client, "GET", b.portal.url+"/admin/login", nil, http.StatusOK)
+	if err != nil {
 		return fmt.Errorf("staff sign-in page: %w", err)
 	}
 	r, err := u.do(ctx, b.client, "POST", b.portal.url+"/admin/login",
@@ -419,9 +459,11 @@ func (b *bench) baseline(ctx context.Context) ([]result, error) {
 	get := func(ctx context.Context, _, _ int) error {
 		return u.want(ctx, b.client, "GET", bare.url+"/", nil, http.StatusOK)
 	}
-	closedLoop(ctx, closedWorkers, warm, get)
+	closedLoop(ctx, closedWorkers, warm, 0, get)
 	resetPeak(bare.pid())
-	b.bareTput = closedLoop(ctx, closedWorkers, measure, get)
+	cpu0 := cpuTime(bare.pid())
+	b.bareTput = closedLoop(ctx, closedWorkers, measure, 0, get)
+	cpu1 := cpuTime(bare.pid())
 	b.bareOpen = openLoop(ctx, queueRate, measure, maxInFlight, func(ctx context.Context,
 		_ int) error {
 		return get(ctx, 0, 0)
@@ -434,9 +476,10 @@ func (b *bench) baseline(ctx context.Context) ([]result, error) {
 		b.row("Bare Echo handler, latency", fmt.Sprintf("open loop, %d/s", queueRate),
 			b.bareOpen, peak, "baseline", true, "1.00× p99"),
 	}
+	rows[0].cpu = (cpu1 - cpu0) / time.Duration(max(1, len(b.bareTput.durations)))
 	for _, r := range rows {
-		b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s rss %s", r.name, r.throughput, ms(r.p50),
-			ms(r.p99), mib(r.peak))
+		b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s cpu/req %-8s rss %s", r.name, r.throughput,
+			ms(r.p50), ms(r.p99), ms(r.cpu), mib(r.peak))
 	}
 	return rows, nil
 }
@@ -444,6 +487,7 @@ func (b *bench) baseline(ctx context.Context) ([]result, error) {
 // row fills a result from a sample.
 func (b *bench) row(name, load string, s *sample, peak int64, target string, pass bool,
 	vsBare string) result {
+	b.lastSample = s
 	return result{name: name, load: load, requests: len(s.durations) + s.failures,
 		failures: s.failures, throughput: s.throughput(), p50: s.quantile(0.50),
 		p99: s.quantile(0.99), peak: peak, target: target, pass: pass && s.failures == 0,
@@ -475,10 +519,10 @@ func (b *bench) wizardStep(ctx context.Context) (result, error) {
 		n := 1 + i%u.seller.step
 		return u.want(ctx, b.client, "GET", b.portal.url+"/steps/"+strconv.Itoa(n), nil, http.StatusOK)
 	}
-	closedLoop(ctx, closedWorkers, warm, get)
+	closedLoop(ctx, closedWorkers, warm, 0, get)
 	resetPeak(b.portal.pid())
 	defer b.profile("wizard", measure)()
-	s := closedLoop(ctx, closedWorkers, measure, get)
+	s := closedLoop(ctx, closedWorkers, measure, 0, get)
 	b.failNote("wizard", s)
 
 	ratio := s.throughput() / b.bareTput.throughput()
@@ -516,7 +560,7 @@ func (b *bench) credentialsSubmit(ctx context.Context) (result, error) {
 	}
 	resetPeak(b.portal.pid())
 	defer b.profile("submit", measure)()
-	s := closedLoop(ctx, closedWorkers*2, measure, submit)
+	s := closedLoop(ctx, closedWorkers*2, measure, 0, submit)
 	b.failNote("submit", s)
 	if int(next.Load()) >= len(users) {
 		b.notes = append(b.notes, fmt.Sprintf("credentials submit: the pool of %d sellers ran "+
@@ -645,36 +689,44 @@ func (b *bench) search(ctx context.Context) (result, error) {
 		b.latencyVsBare(s)), nil
 }
 
-// searchTerms returns n different things staff might type in the search box.
+// searchTerms returns n different things staff might type in the search box, in turn: a city
+// or a kind of store in a city, a store's words, a contact's name, a surname with digits as in
+// an email, a first.last email part, a seller's exact login email. A term already used is
+// replaced by one of the next kind; only when every kind repeats does a term repeat.
 func searchTerms(rng *mrand.Rand, n int, sellers []poolSeller) []string {
 	seen := map[string]bool{}
-	var out []string
-	for tries := 0; len(out) < n; tries++ {
-		var t string
-		switch len(out) % 6 {
+	term := func(kind int) string {
+		switch kind {
 		case 0:
-			t = pick(rng, cities)
-			if seen[t] {
-				t = pick(rng, storeKinds) + " " + t
+			if t := pick(rng, cities); !seen[t] {
+				return t
 			}
+			return pick(rng, storeKinds) + " " + pick(rng, cities)
 		case 1:
-			t = pick(rng, storeWords) + " " + pick(rng, storeKinds)
+			return pick(rng, storeWords) + " " + pick(rng, storeKinds)
 		case 2:
-			t = pick(rng, firstNames) + " " + pick(rng, lastNames)
+			return pick(rng, firstNames) + " " + pick(rng, lastNames)
 		case 3:
-			t = strings.ToLower(pick(rng, lastNames)) + strconv.Itoa(rng.IntN(1000))
+			return strings.ToLower(pick(rng, lastNames)) + strconv.Itoa(rng.IntN(1000))
 		case 4:
-			t = strings.ToLower(pick(rng, firstNames)) + "." + strings.ToLower(pick(rng,
-				lastNames))
+			return strings.ToLower(pick(rng, firstNames)) + "." +
+				strings.ToLower(pick(rng, lastNames))
 		default:
-			// One seller's exact login email: the +api address without its tag.
-			p := pick(rng, sellers)
-			t = strings.Replace(p.apiEmail, "+api@", "@", 1)
+			// The +api address without its tag is the seller's login email.
+			return strings.Replace(pick(rng, sellers).apiEmail, "+api@", "@", 1)
 		}
-		if !seen[t] || tries > 100*n {
-			seen[t] = true
-			out = append(out, t)
+	}
+
+	var out []string
+	for len(out) < n {
+		var t string
+		for off := 0; off < 6; off++ {
+			if t = term((len(out) + off) % 6); !seen[t] {
+				break
+			}
 		}
+		seen[t] = true
+		out = append(out, t)
 	}
 	return out
 }
@@ -708,6 +760,8 @@ func (b *bench) export(ctx context.Context) (result, error) {
 
 	s := &sample{}
 	started := time.Now()
+	measure, _ := b.durations()
+	wait := b.profile("export", min(measure, time.Duration(runs)*exportLimit))
 	var size int64
 	for i := 0; i < runs; i++ {
 		t := time.Now()
@@ -721,9 +775,10 @@ func (b *bench) export(ctx context.Context) (result, error) {
 	}
 	s.elapsed = time.Since(started)
 	close(stop)
+	wait()
 
 	_, peak, _ := memory(b.portal.pid())
-	growth := highest.Load() - rss0
+	growth := max(0, highest.Load()-rss0)
 	b.failNote("export", s)
 	b.notes = append(b.notes, fmt.Sprintf("CSV export: %d rows, %s per file; RSS %s before, "+
 		"at most %s during (growth %s)", b.seed.live, mib(size), mib(rss0), mib(highest.Load()),
@@ -745,6 +800,8 @@ func (b *bench) exportOnce(ctx context.Context) (lines int, size int64, err erro
 		return 0, 0, err
 	}
 	req.Header.Set("Cookie", b.staff.header())
+	// A browser asks for gzip; the bench unpacks it to count the lines.
+	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := b.client.Do(req)
 	if err != nil {
 		return 0, 0, err
@@ -754,7 +811,15 @@ func (b *bench) exportOnce(ctx context.Context) (lines int, size int64, err erro
 	if resp.StatusCode != http.StatusOK {
 		return 0, 0, fmt.Errorf("export: status %d", resp.StatusCode)
 	}
-	r := bufio.NewReaderSize(resp.Body, 64<<10)
+	var body io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return 0, 0, err
+		}
+		body = zr
+	}
+	r := bufio.NewReaderSize(body, 64<<10)
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := r.Read(buf)
@@ -795,11 +860,15 @@ func (b *bench) slowChecks(ctx context.Context) (result, error) {
 		return expect(r, err, http.StatusSeeOther)
 	}
 
+	// The sellers start one after another over the length of one check (fifteen answers of
+	// the fake), so that from then on checks start and finish steadily with 200 in flight,
+	// rather than all at the same instant. Page loads are measured once that is so.
+	ramp := 15 * slowAnswer
 	checksDone := make(chan *sample, 1)
-	go func() { checksDone <- closedLoop(ctx, slowChecks, measure+2*warm, submit) }()
-
-	// Page loads start once every check is in flight.
-	time.Sleep(warm)
+	go func() {
+		checksDone <- closedLoop(ctx, slowChecks, ramp+measure+warm, ramp/slowChecks, submit)
+	}()
+	time.Sleep(ramp + warm/2)
 	resetPeak(b.portal.pid())
 	defer b.profile("slow-checks", measure)()
 	stopWatch := make(chan struct{})
@@ -831,8 +900,11 @@ func (b *bench) slowChecks(ctx context.Context) (result, error) {
 	b.failNote("pages during slow checks", pages)
 	b.failNote("slow checks", checks)
 	b.notes = append(b.notes, fmt.Sprintf("slow checks: %d checks finished (p50 %s each), at "+
-		"least %d in flight while pages were measured", len(checks.durations),
-		ms(checks.quantile(0.5)), lowest.Load()))
+		"least %d in flight while pages were measured; the %d sellers started %s apart",
+		len(checks.durations), ms(checks.quantile(0.5)), lowest.Load(), slowChecks,
+		ms(ramp/slowChecks)))
+	// The portal's CPU time here is the checks' as much as the pages'.
+	b.cpuMark = 0
 	r := b.row(fmt.Sprintf("Page loads during %d slow checks", slowChecks),
 		fmt.Sprintf("open loop, %d/s; fake answers in %s", slowPageRate, ms(slowAnswer)), pages,
 		peak, "p99 ≤ "+ms(slowPageP99), pages.quantile(0.99) <= slowPageP99 &&

@@ -30,6 +30,10 @@ func (h *sellerHandler) credentialsForm(c echo.Context, change bool) error {
 	ctx := c.Request().Context()
 	seller := currentSeller(c)
 
+	if !change && seller.Status == store.StatusVerified {
+		// The first-time form would read as starting over; a verified seller changes the password.
+		return redirect(c, "/password")
+	}
 	if !change {
 		if err := h.store.ReachStep(ctx, seller.ID, stepCredential, true); err != nil {
 			return err
@@ -128,20 +132,37 @@ func (h *sellerHandler) submitCredentials(c echo.Context, change bool) error {
 		if err != nil {
 			return err
 		}
-		props, err := h.credentialsProps(ctx, c, seller, change)
-		if err != nil {
-			return err
-		}
-		props.APIEmail = strings.TrimSpace(rawEmail)
-		props.Notice = wait
-		return render(c, http.StatusTooManyRequests, views.CredentialsPage(props))
+		return h.rerenderCredentials(c, seller, change, rawEmail, http.StatusTooManyRequests, wait)
 	}
 
-	res, err := h.checks.Submit(ctx, seller.ID, apiEmail, password, store.ActorSeller)
+	// A working connection is only ever replaced by one Shiprocket accepts (Replace behaves as
+	// Submit for a seller who is not verified).
+	res, kept, err := h.checks.Replace(ctx, seller.ID, apiEmail, password, store.ActorSeller)
+	var limited *store.CheckLimitError
+	if errors.As(err, &limited) {
+		return h.rerenderCredentials(c, seller, change, rawEmail, http.StatusTooManyRequests,
+			texts(c).Credentials.RateLimited(store.CheckLimit, texts(c).Clock(limited.RetryAt)))
+	}
 	if err != nil {
 		return err
 	}
+	if !kept {
+		return h.rerenderCredentials(c, seller, true, rawEmail, http.StatusUnprocessableEntity,
+			texts(c).Credentials.KeptWorking)
+	}
 	return redirect(c, pathAfterCheck(res))
+}
+
+// rerenderCredentials shows the form again with the typed email and a notice.
+func (h *sellerHandler) rerenderCredentials(c echo.Context, seller store.Seller, change bool,
+	rawEmail string, status int, notice string) error {
+	props, err := h.credentialsProps(c.Request().Context(), c, seller, change)
+	if err != nil {
+		return err
+	}
+	props.APIEmail = strings.TrimSpace(rawEmail)
+	props.Notice = notice
+	return render(c, status, views.CredentialsPage(props))
 }
 
 // retry checks the stored credentials again, without asking for the password.
@@ -157,10 +178,14 @@ func (h *sellerHandler) retry(c echo.Context) error {
 	}
 
 	res, err := h.checks.Recheck(c.Request().Context(), seller.ID, verify.TriggerSeller)
-	if errors.Is(err, store.ErrNoSecret) {
+	var limited *store.CheckLimitError
+	switch {
+	case errors.Is(err, store.ErrNoSecret), errors.Is(err, verify.ErrPasswordRefused):
 		return redirect(c, "/credentials")
-	}
-	if err != nil {
+	case errors.As(err, &limited):
+		return h.renderStatus(c, seller, http.StatusTooManyRequests,
+			texts(c).Credentials.RateLimited(store.CheckLimit, texts(c).Clock(limited.RetryAt)))
+	case err != nil:
 		return err
 	}
 	return redirect(c, pathAfterCheck(res))

@@ -148,14 +148,18 @@ func sellerErrorText(c echo.Context, status int) (title, message string, ok bool
 // Sec-Fetch-Site check and SameSite cookies refuse it.
 //
 // Level 1 packs a page almost as small as the default level at a third of the CPU, which the
-// benchmark (docs/benchmark.md) showed to be a quarter of a wizard page's cost.
+// benchmark (docs/benchmark.md) showed to be a quarter of a wizard page's cost. Only GET is
+// compressed: the middleware holds a compressor of some 600 KB from a request's start to its
+// end, and a form post mostly answers with a redirect after waiting seconds for Shiprocket, so
+// 200 sellers submitting at once held over 100 MB of compressors for nothing.
 func compress() echo.MiddlewareFunc {
 	return middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:     gzip.BestSpeed,
 		MinLength: 1024,
 		Skipper: func(c echo.Context) bool {
 			path := c.Request().URL.Path
-			return strings.HasPrefix(path, static.Prefix) || strings.HasPrefix(path, "/api/")
+			return c.Request().Method != http.MethodGet ||
+				strings.HasPrefix(path, static.Prefix) || strings.HasPrefix(path, "/api/")
 		},
 	})
 }

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -72,12 +74,38 @@ func routes(e *echo.Echo, sellers *sellerHandler, staff *staffHandler, api *apiH
 	v1.GET("/sellers", api.sellers)
 	v1.POST("/sellers/:id/token", api.token)
 
-	// Assets and health.
+	// Assets and health: /healthz says the process serves and the database answers, /readyz
+	// that the database takes writes. Every GET route answers HEAD too (see headAsGet).
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
-	e.GET("/healthz", func(c echo.Context) error {
+	e.GET(healthPath, health(st))
+	e.GET(readyPath, ready(st))
+}
+
+// health answers 200 while the database answers reads, for liveness checks.
+func health(st *store.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
 		if err := st.Ping(c.Request().Context()); err != nil {
 			return echo.NewHTTPError(http.StatusServiceUnavailable, "database unavailable")
 		}
 		return c.String(http.StatusOK, "ok")
-	})
+	}
+}
+
+// readyTimeout bounds the write probe of /readyz: a write lock not had by then means the
+// portal cannot save a seller's form either.
+const readyTimeout = 5 * time.Second
+
+// ready answers 200 while the database takes writes, for readiness checks: a read-only file or
+// mount, or a lock held elsewhere, fails it with 503 while /healthz still says ok. The probe
+// takes the write lock and lets it go, writing nothing.
+func ready(st *store.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
+		defer cancel()
+		if err := st.CheckWritable(ctx); err != nil {
+			logger(c).Error("readiness: database not writable", "error", err)
+			return c.String(http.StatusServiceUnavailable, "database not writable")
+		}
+		return c.String(http.StatusOK, "ok")
+	}
 }

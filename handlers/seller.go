@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -29,7 +30,10 @@ const (
 // Session keys of the seller session.
 const (
 	keySellerID = "seller_id"
-	keyNewLink  = "new_link" // a just-made resume token, shown once on the welcome page
+	// keySellerVersion is the seller's session version when this session began; a new resume
+	// link bumps the seller's, which ends this session.
+	keySellerVersion = "seller_version"
+	keyNewLink       = "new_link" // a just-made resume token, shown once on the welcome page
 )
 
 // sellerHandler serves the seller wizard: start, resume link, guided steps, credentials and the
@@ -54,7 +58,9 @@ func (h *sellerHandler) require(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 
 		seller, err := h.store.Seller(c.Request().Context(), id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !seller.ArchivedAt.IsZero()) {
+		ended := err == nil && (!seller.ArchivedAt.IsZero() ||
+			sessionInt(sess, keySellerVersion) != seller.SessionVersion)
+		if errors.Is(err, store.ErrNotFound) || ended {
 			delete(sess.Values, keySellerID)
 			if err := saveSession(c, sess); err != nil {
 				return err
@@ -136,7 +142,8 @@ func (h *sellerHandler) create(c echo.Context) error {
 	logger(c).Info("seller started", "seller_id", seller.ID)
 
 	sess := h.sessions.sellerSession(c)
-	sess.Values = map[any]any{keySellerID: seller.ID, keyNewLink: token}
+	sess.Values = map[any]any{keySellerID: seller.ID, keySellerVersion: seller.SessionVersion,
+		keyNewLink: token}
 	if err := saveSession(c, sess); err != nil {
 		return err
 	}
@@ -149,9 +156,17 @@ func checkName(t views.StartTexts, errs views.FieldErrors, field, value, missing
 		errs[field] = missing
 	case utf8.RuneCountInString(value) > maxNameLen:
 		errs[field] = t.NameTooLong(maxNameLen)
-	case !utf8.ValidString(value) || strings.ContainsAny(value, "\x00\r\n"):
+	case !utf8.ValidString(value) || strings.IndexFunc(value, unsafeInName) >= 0:
 		errs[field] = t.NameBadCharacters
 	}
+}
+
+// unsafeInName reports characters a name never needs and that mislead when shown to staff or
+// opened from a CSV: control characters (terminal escapes, line breaks) and the bidirectional
+// overrides and isolates that make text read backwards. Joiners stay allowed: Indic scripts and
+// emoji use them.
+func unsafeInName(r rune) bool {
+	return unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // welcome shows the resume link once, right after it was made.
@@ -189,8 +204,14 @@ func (h *sellerHandler) newLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every other session of this seller has just ended; this one carries on.
+	seller, err = h.store.Seller(c.Request().Context(), seller.ID)
+	if err != nil {
+		return err
+	}
 
 	sess := h.sessions.sellerSession(c)
+	sess.Values[keySellerVersion] = seller.SessionVersion
 	sess.Values[keyNewLink] = token
 	if err := saveSession(c, sess); err != nil {
 		return err
@@ -226,7 +247,7 @@ func (h *sellerHandler) resume(c echo.Context) error {
 	}
 
 	sess := h.sessions.sellerSession(c)
-	sess.Values = map[any]any{keySellerID: seller.ID}
+	sess.Values = map[any]any{keySellerID: seller.ID, keySellerVersion: seller.SessionVersion}
 	if err := saveSession(c, sess); err != nil {
 		return err
 	}

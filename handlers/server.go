@@ -13,12 +13,14 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/aicofounder/shiprocket-portal/static"
 	"github.com/aicofounder/shiprocket-portal/store"
 	"github.com/aicofounder/shiprocket-portal/verify"
 	"github.com/aicofounder/shiprocket-portal/views"
@@ -55,8 +57,9 @@ const (
 	// of failed logins may lock the seller's account.
 	checkLimit  = 5
 	checkWindow = 15 * time.Minute
-	// startLimit new sellers per client address within startWindow.
-	startLimit  = 20
+	// startLimit new sellers per client address within startWindow. Sellers behind one mobile
+	// carrier's NAT share an address, so the limit is loose: it only stops a script.
+	startLimit  = 120
 	startWindow = time.Hour
 )
 
@@ -91,6 +94,8 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 	staff := &staffHandler{cfg: cfg, store: st, checks: checks, sessions: sess, log: log}
 	api := newAPIHandler(cfg.API, st, log)
 
+	e.Pre(headAsGet())
+	e.Use(headRestore())
 	e.Use(requestLogger(log))
 	e.Use(middleware.Recover())
 	e.Use(limitReads(readSlots()))
@@ -108,11 +113,64 @@ func New(cfg Config, st *store.Store, checks *verify.Service, log *slog.Logger) 
 		CookieSameSite: http.SameSiteStrictMode,
 		ErrorHandler:   csrfError,
 		// The machine API takes bearer keys, never cookies, so forged requests gain nothing.
-		Skipper: isAPIPath,
+		// Static files and health checks take no forms and must not set a cookie.
+		Skipper: func(c echo.Context) bool {
+			return isAPIPath(c) || cookieless(c.Request().URL.Path)
+		},
 	}))
 
 	routes(e, sellers, staff, api, st)
 	return e, nil
+}
+
+// Paths that serve no page: assets and the health checks.
+const (
+	healthPath = "/healthz"
+	readyPath  = "/readyz"
+)
+
+// cookieless reports whether a path serves something other than a page, which needs no CSRF
+// token and so gets no cookie: static files and the health checks.
+func cookieless(path string) bool {
+	return strings.HasPrefix(path, static.Prefix) || path == healthPath || path == readyPath
+}
+
+// isStaffPath reports whether a path belongs to the staff side.
+func isStaffPath(path string) bool {
+	return path == staffHome || strings.HasPrefix(path, staffHome+"/")
+}
+
+// headKey marks, in the echo context, a HEAD request that headAsGet routes as a GET.
+const headKey = "head_as_get"
+
+// headAsGet routes HEAD requests to the GET routes, as HTTP asks of every server: Echo finds
+// routes by method, and has no HEAD routes of its own. It runs before routing (Echo.Pre), and
+// headRestore gives the request its method back right after, so handlers, logs and net/http,
+// which then sends the headers without the body, all see the HEAD the client sent.
+func headAsGet() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			// Echo routes the request it was given, so the method is changed in place.
+			if r := c.Request(); r.Method == http.MethodHead {
+				r.Method = http.MethodGet
+				c.Set(headKey, true)
+			}
+			return next(c)
+		}
+	}
+}
+
+// headRestore undoes headAsGet once the route is found. It is the first middleware after
+// routing.
+func headRestore() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if head, _ := c.Get(headKey).(bool); head {
+				c.Request().Method = http.MethodHead
+			}
+			return next(c)
+		}
+	}
 }
 
 // requestLogger gives each request an id and a logger carrying it, and logs one line when the
@@ -277,7 +335,13 @@ func errorHandler(cfg Config, log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		p := views.Page{Title: title, Brand: cfg.Brand, Demo: cfg.Demo,
 			CSRF: csrfToken(c)}
-		if err := render(c, status, views.ErrorPage(p, status, message)); err != nil {
+		page := views.ErrorPage(p, status, message)
+		if isStaffPath(c.Request().URL.Path) {
+			// Staff go back to the queue, not to the sellers' start page.
+			p.Staff = currentStaff(c).Name
+			page = views.StaffErrorPage(p, message)
+		}
+		if err := render(c, status, page); err != nil {
 			l.Error("render error page", "error", err)
 		}
 	}

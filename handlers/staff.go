@@ -258,7 +258,7 @@ func (h *staffHandler) login(c echo.Context) error {
 	}
 	if reason != "" {
 		h.logins.failed(now, account, address)
-		logFailedLogin(logger(c), reason, staff.ID, email)
+		logFailedLogin(logger(c), reason, staff.ID, email, address)
 		if len(email) > maxEmailLen {
 			email = ""
 		}
@@ -355,18 +355,18 @@ func (h *staffHandler) authenticate(c echo.Context, email, pw string) (store.Sta
 	return staff, "", nil
 }
 
-// logFailedLogin notes a refused sign-in with the account id when the email matched one, and
-// otherwise only the email's domain.
-func logFailedLogin(log *slog.Logger, reason string, staffID int64, email string) {
+// logFailedLogin notes a refused sign-in with the client's address (to see who guesses) and the
+// account id when the email matched one, otherwise only the email's domain.
+func logFailedLogin(log *slog.Logger, reason string, staffID int64, email, client string) {
 	if staffID != 0 {
-		log.Warn("staff login failed", "reason", reason, "staff_id", staffID)
+		log.Warn("staff login failed", "reason", reason, "staff_id", staffID, "client", client)
 		return
 	}
 	domain := ""
 	if at := strings.LastIndexByte(email, '@'); at >= 0 {
 		domain = clipRunes(strings.ToLower(email[at+1:]), maxEmailLen)
 	}
-	log.Warn("staff login failed", "reason", reason, "email_domain", domain)
+	log.Warn("staff login failed", "reason", reason, "email_domain", domain, "client", client)
 }
 
 // safeNext returns next when it is a path on this site, and "" otherwise. It refuses anything a

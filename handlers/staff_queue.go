@@ -376,6 +376,13 @@ func (h *staffHandler) cannotCheck(ctx context.Context, s store.Seller) (string,
 		}
 		return "", err
 	}
+	outcome, err := h.store.LastOutcome(ctx, s.ID)
+	if err != nil {
+		return "", err
+	}
+	if verify.RefusedLogin(outcome) {
+		return "Shiprocket refused the stored password; the seller must enter a new one", nil
+	}
 	n, _, err := h.store.CountChecksSince(ctx, s.ID, h.cfg.Now().Add(-checkWindow))
 	if err != nil {
 		return "", err
@@ -404,7 +411,13 @@ func (h *staffHandler) runChecks(ctx context.Context, ids []int64) {
 				"error", err)
 			continue
 		}
-		if _, err := h.checks.Recheck(ctx, id, verify.TriggerStaff); err != nil {
+		_, err = h.checks.Recheck(ctx, id, verify.TriggerStaff)
+		if errors.Is(err, verify.ErrPasswordRefused) || errors.Is(err, store.ErrCheckLimit) ||
+			errors.Is(err, store.ErrNoSecret) {
+			h.log.WarnContext(ctx, "bulk check skipped a seller", "seller_id", id, "error", err)
+			continue
+		}
+		if err != nil {
 			h.log.ErrorContext(ctx, "bulk check failed", "seller_id", id, "error", err)
 			continue
 		}

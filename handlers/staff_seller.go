@@ -127,8 +127,9 @@ func (h *staffHandler) checkSeller(c echo.Context) error {
 		return err
 	}
 	res, err := h.checks.Recheck(ctx, id, verify.TriggerStaff)
-	if verify.IsNoSecret(err) {
-		h.flash(c, flashWarn, "Not checked: no stored password.", "")
+	if verify.IsNoSecret(err) || errors.Is(err, verify.ErrPasswordRefused) ||
+		errors.Is(err, store.ErrCheckLimit) {
+		h.flash(c, flashWarn, "Not checked: "+skipReason(err)+".", "")
 		return redirect(c, sellerPath(id))
 	}
 	if err != nil {
@@ -346,4 +347,17 @@ func (h *staffHandler) invite(c echo.Context) error {
 	h.flash(c, flashOK, "Seller created. Send this link to the seller to start: it is shown "+
 		"only this once.", h.resumeLink(token))
 	return redirect(c, sellerPath(seller.ID))
+}
+
+// skipReason says in plain words why a check did not run.
+func skipReason(err error) string {
+	switch {
+	case errors.Is(err, verify.ErrPasswordRefused):
+		return "Shiprocket refused the stored password; the seller must enter a new one"
+	case errors.Is(err, store.ErrCheckLimit):
+		return "this seller was checked " + strconv.Itoa(store.CheckLimit) +
+			" times in the last 15 minutes"
+	default:
+		return "no stored password"
+	}
 }

@@ -44,15 +44,15 @@ func NormalizeEmail(s string) (string, error) {
 	}
 	local, domain := addr.Address[:at], addr.Address[at+1:]
 
-	if strings.ContainsAny(local, `"\ `) {
-		// Quoted local parts are legal but no seller has one, and Shiprocket's form is unlikely
-		// to take them; refusing is clearer than a surprise later.
-		return "", ErrInvalidEmail
-	}
 	for _, r := range local {
 		if r > 127 {
 			return "", ErrNonASCIILocal
 		}
+	}
+	if !plainLocal(local) {
+		// Quoted local parts ("a b"@x.com) are legal but no seller has one, and Shiprocket's
+		// form is unlikely to take them; refusing is clearer than a surprise later.
+		return "", ErrInvalidEmail
 	}
 
 	ascii, err := idna.Lookup.ToASCII(strings.ToLower(domain))
@@ -94,4 +94,22 @@ func SameAddress(a, b string) bool {
 	na, errA := NormalizeEmail(a)
 	nb, errB := NormalizeEmail(b)
 	return errA == nil && errB == nil && na == nb
+}
+
+// plainLocal reports whether the part before the @ is a plain dot-atom: letters, digits and
+// !#$%&'*+/=?^_`{|}~- in dot-separated runs, with no leading, trailing or double dot.
+func plainLocal(local string) bool {
+	for _, part := range strings.Split(local, ".") {
+		if part == "" {
+			return false
+		}
+		for _, r := range part {
+			ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+				strings.ContainsRune("!#$%&'*+/=?^_`{|}~-", r)
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
 }

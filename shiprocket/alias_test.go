@@ -36,6 +36,11 @@ func TestAPIUserEmail(t *testing.T) {
 		{"no domain dot", "abc@localhost", "", ErrInvalidEmail},
 		{"two addresses", "a@b.com, c@d.com", "", ErrInvalidEmail},
 		{"quoted local part", `"a b"@x.com`, "", ErrInvalidEmail},
+		{"quoted local part with markup", `"<script>alert(1)</script>"@example.com`, "",
+			ErrInvalidEmail},
+		{"double dot", "a..b@x.com", "", ErrInvalidEmail},
+		{"leading dot", `".ab"@x.com`, "", ErrInvalidEmail},
+		{"apostrophe is fine", "o'neil@x.com", "o'neil+api@x.com", nil},
 		{"invalid utf8", "a\xff@x.com", "", ErrInvalidEmail},
 	}
 	for _, tt := range tests {

@@ -122,6 +122,20 @@ func (s *Store) StartCheck(ctx context.Context, sellerID int64, trigger string) 
 
 func insertCheck(ctx context.Context, tx *sql.Tx, sellerID int64, trigger, apiEmail string,
 	now time.Time) (int64, error) {
+	// Counted and inserted in one write transaction, so concurrent requests cannot both slip
+	// under the limit.
+	var n int
+	var oldest sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(started_at) FROM checks
+		WHERE seller_id = ? AND started_at > ?`,
+		sellerID, formatTime(now.Add(-CheckWindow))).Scan(&n, &oldest)
+	if err != nil {
+		return 0, fmt.Errorf("count checks: %w", err)
+	}
+	if n >= CheckLimit {
+		return 0, &CheckLimitError{RetryAt: parseNullTime(oldest).Add(CheckWindow)}
+	}
+
 	res, err := tx.ExecContext(ctx, `INSERT INTO checks (seller_id, trigger, api_email,
 		started_at) VALUES (?, ?, ?, ?)`, sellerID, trigger, apiEmail, formatTime(now))
 	if err != nil {
@@ -129,6 +143,28 @@ func insertCheck(ctx context.Context, tx *sql.Tx, sellerID int64, trigger, apiEm
 	}
 	return res.LastInsertId()
 }
+
+// CheckLimit checks may start per seller within CheckWindow, whoever asks for them: each one is
+// a Shiprocket login, and a burst of failed logins may lock the seller's Shiprocket account.
+const (
+	CheckLimit  = 5
+	CheckWindow = 15 * time.Minute
+)
+
+// ErrCheckLimit is matched (errors.Is) by a CheckLimitError.
+var ErrCheckLimit = errors.New("store: too many checks for this seller")
+
+// CheckLimitError says that a seller has used up CheckLimit and when a check may start again.
+type CheckLimitError struct {
+	RetryAt time.Time
+}
+
+func (e *CheckLimitError) Error() string {
+	return "too many checks for this seller; next allowed at " + formatTime(e.RetryAt)
+}
+
+// Is makes errors.Is(err, ErrCheckLimit) true.
+func (e *CheckLimitError) Is(target error) bool { return target == ErrCheckLimit }
 
 // CheckResult is what a finished check found and what it means for the seller.
 type CheckResult struct {
@@ -257,9 +293,89 @@ func (s *Store) CountChecksSince(ctx context.Context, sellerID int64, since time
 	var n int
 	var oldest sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(started_at) FROM checks
-		WHERE seller_id = ? AND started_at >= ?`, sellerID, formatTime(since)).Scan(&n, &oldest)
+		WHERE seller_id = ? AND started_at > ?`, sellerID, formatTime(since)).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("count checks: %w", err)
 	}
 	return n, parseNullTime(oldest), nil
+}
+
+// TriggerCandidate marks a check of a new password offered for a seller whose stored one works:
+// its result never changes the seller's status or stored password unless it verifies.
+const TriggerCandidate = "candidate"
+
+// StartCandidateCheck opens a running check of a password that is not stored yet.
+func (s *Store) StartCandidateCheck(ctx context.Context, sellerID int64, apiEmail string) (Check,
+	error) {
+	now := s.Now()
+	var checkID int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		checkID, err = insertCheck(ctx, tx, sellerID, TriggerCandidate, apiEmail, now)
+		return err
+	})
+	if err != nil {
+		return Check{}, err
+	}
+	return s.Check(ctx, checkID)
+}
+
+// FinishCandidateCheck records the result of a candidate check. When Shiprocket accepted the login,
+// the new password and API email replace the stored ones and the seller's status follows the
+// result (modules included), in one transaction; otherwise only the check and a timeline event are
+// written and the stored password stays.
+func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r CheckResult,
+	keyID string, sealed []byte) error {
+	now := s.Now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var sellerID int64
+		var apiEmail string
+		err := tx.QueryRowContext(ctx, `SELECT seller_id, api_email FROM checks WHERE id = ?`,
+			checkID).Scan(&sellerID, &apiEmail)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("load check: %w", err)
+		}
+
+		_, err = tx.ExecContext(ctx, `UPDATE checks SET finished_at = ?, outcome = ?,
+			http_status = ?, message = ?, report = ? WHERE id = ?`,
+			formatTime(now), r.Outcome, r.HTTPStatus, r.Message, r.Report, checkID)
+		if err != nil {
+			return fmt.Errorf("update check: %w", err)
+		}
+
+		if r.Outcome != "verified" {
+			return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
+				Actor: TriggerCandidate, Detail: r.Outcome + "; the stored password is kept"})
+		}
+
+		_, err = tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
+			created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (seller_id, purpose) DO UPDATE SET key_id = excluded.key_id,
+			sealed = excluded.sealed, created_at = excluded.created_at`,
+			sellerID, PurposePassword, keyID, sealed, formatTime(now))
+		if err != nil {
+			return fmt.Errorf("store secret: %w", err)
+		}
+		verifiedAt := sql.NullString{}
+		if r.Status == StatusVerified {
+			verifiedAt = sql.NullString{String: formatTime(now), Valid: true}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sellers SET api_email = ?, status = ?,
+			status_reason = ?, submitted_at = ?, verified_at = COALESCE(?, verified_at),
+			last_checked_at = ?, last_activity_at = ?, updated_at = ? WHERE id = ?`,
+			apiEmail, r.Status, r.Reason, formatTime(now), verifiedAt, formatTime(now),
+			formatTime(now), formatTime(now), sellerID)
+		if err != nil {
+			return fmt.Errorf("update seller: %w", err)
+		}
+		if err := insertEvent(ctx, tx, Event{SellerID: sellerID, At: now,
+			Kind: EventSubmitted, Actor: ActorSeller, Detail: apiEmail}); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
+			Actor: TriggerCandidate, Detail: r.Outcome})
+	})
 }

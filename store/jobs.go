@@ -441,13 +441,15 @@ func (s *Store) InterruptedChecks(ctx context.Context, before time.Time) ([]int6
 	return scanIDs(rows)
 }
 
-// LastOutcome returns the outcome of the seller's latest finished check, or "" when none has
-// finished.
+// LastOutcome returns the outcome of the latest finished check of the seller's stored
+// password, or "" when none has finished. Checks of candidate passwords that were not kept do
+// not count.
 func (s *Store) LastOutcome(ctx context.Context, sellerID int64) (string, error) {
 	var outcome string
 	err := s.read.QueryRowContext(ctx, `SELECT outcome FROM checks
-		WHERE seller_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`, sellerID).
-		Scan(&outcome)
+		WHERE seller_id = ? AND finished_at IS NOT NULL
+		AND (trigger != ? OR outcome = 'verified') ORDER BY id DESC LIMIT 1`,
+		sellerID, TriggerCandidate).Scan(&outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

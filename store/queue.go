@@ -239,6 +239,12 @@ func (s *Store) queueCounts(ctx context.Context, f QueueFilter) (map[string]int,
 	if len(conds) > 0 {
 		extra = " AND " + strings.Join(conds, " AND ")
 	}
+	if strings.TrimSpace(f.Query) != "" {
+		return s.searchCounts(ctx, f, extra, args)
+	}
+	if len(conds) == 0 {
+		return s.tabCounts(ctx, f)
+	}
 
 	// One pass over the live sellers, in status order, counts every tab but the archived one.
 	counts := map[string]int{}
@@ -274,6 +280,87 @@ func (s *Store) queueCounts(ctx context.Context, f QueueFilter) (map[string]int,
 	}
 
 	counts[TabArchived] = archived
+	return counts, nil
+}
+
+// tabCounts counts the tabs of the whole queue from seller_counts, which triggers keep, instead
+// of reading every seller. The Stuck tab is the live sellers that are not verified, less those
+// of them active since the cutoff, which the activity index finds in a short range.
+func (s *Store) tabCounts(ctx context.Context, f QueueFilter) (map[string]int, error) {
+	counts := map[string]int{TabArchived: 0}
+	rows, err := s.read.QueryContext(ctx, `SELECT status, live, SUM(n) FROM seller_counts
+		GROUP BY status, live`)
+	if err != nil {
+		return nil, fmt.Errorf("count queue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var live bool
+		var n int
+		if err := rows.Scan(&status, &live, &n); err != nil {
+			return nil, fmt.Errorf("count queue: %w", err)
+		}
+		switch {
+		case !live:
+			counts[TabArchived] += n
+		case n > 0:
+			counts[status] = n
+			counts[TabAll] += n
+			if Status(status) != StatusVerified {
+				counts[TabStuck] += n
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count queue: %w", err)
+	}
+
+	var recent int
+	err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sellers s
+		WHERE s.archived_at IS NULL AND s.last_activity_at >= ? AND s.status != ?`,
+		f.stuckCutoff(s.Now()), StatusVerified).Scan(&recent)
+	if err != nil {
+		return nil, fmt.Errorf("count recent sellers: %w", err)
+	}
+	counts[TabStuck] -= recent
+	return counts, nil
+}
+
+// searchCounts counts every tab, the archived one included, in one pass over the sellers a
+// search matches. Finding the matches is most of a search's cost (15 ms for a city's 5,000
+// sellers at 100,000), and counting the archived tab apart would find them twice.
+func (s *Store) searchCounts(ctx context.Context, f QueueFilter, extra string,
+	args []any) (map[string]int, error) {
+	counts := map[string]int{TabArchived: 0}
+	rows, err := s.read.QueryContext(ctx, `SELECT s.status, s.archived_at IS NOT NULL,
+		COUNT(*), COALESCE(SUM(s.last_activity_at < ?), 0)
+		FROM sellers s WHERE 1`+extra+` GROUP BY 1, 2`,
+		append([]any{f.stuckCutoff(s.Now())}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("count search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var archived bool
+		var n, idle int
+		if err := rows.Scan(&status, &archived, &n, &idle); err != nil {
+			return nil, fmt.Errorf("count search: %w", err)
+		}
+		if archived {
+			counts[TabArchived] += n
+			continue
+		}
+		counts[status] = n
+		counts[TabAll] += n
+		if Status(status) != StatusVerified {
+			counts[TabStuck] += idle
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count search: %w", err)
+	}
 	return counts, nil
 }
 
@@ -326,8 +413,8 @@ func (s *Store) summary(ctx context.Context, maxStep int) (QueueSummary, error) 
 }
 
 func (s *Store) funnel(ctx context.Context, sum *QueueSummary, maxStep int) error {
-	rows, err := s.read.QueryContext(ctx, `SELECT step, COUNT(*) FROM sellers
-		WHERE archived_at IS NULL GROUP BY step`)
+	rows, err := s.read.QueryContext(ctx, `SELECT step, SUM(n) FROM seller_counts
+		WHERE live = 1 GROUP BY step`)
 	if err != nil {
 		return fmt.Errorf("count sellers per step: %w", err)
 	}
@@ -347,8 +434,8 @@ func (s *Store) funnel(ctx context.Context, sum *QueueSummary, maxStep int) erro
 		return fmt.Errorf("count sellers per step: %w", err)
 	}
 
-	err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sellers
-		WHERE archived_at IS NULL AND status = ?`, StatusVerified).Scan(&sum.Verified)
+	err = s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM seller_counts
+		WHERE live = 1 AND status = ?`, StatusVerified).Scan(&sum.Verified)
 	if err != nil {
 		return fmt.Errorf("count verified sellers: %w", err)
 	}

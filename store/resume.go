@@ -20,10 +20,16 @@ func insertResumeToken(ctx context.Context, tx *sql.Tx, sellerID int64, hash []b
 	if err != nil {
 		return fmt.Errorf("insert resume link: %w", err)
 	}
+	_, err = tx.ExecContext(ctx, `UPDATE sellers SET session_version = session_version + 1
+		WHERE id = ?`, sellerID)
+	if err != nil {
+		return fmt.Errorf("end old seller sessions: %w", err)
+	}
 	return nil
 }
 
-// ReplaceResumeToken gives the seller a new resume link; the old one stops working at once.
+// ReplaceResumeToken gives the seller a new resume link; the old one, and every browser session
+// signed in with it, stops working at once.
 func (s *Store) ReplaceResumeToken(ctx context.Context, sellerID int64, hash []byte,
 	ttl time.Duration, actor string) error {
 	now := s.Now()

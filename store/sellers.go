@@ -39,6 +39,8 @@ type Seller struct {
 	VerifiedAt     time.Time
 	LastCheckedAt  time.Time
 	ArchivedAt     time.Time
+	// SessionVersion changes with every new resume link; older browser sessions stop working.
+	SessionVersion int64
 }
 
 // NewSeller holds what the start page collects.
@@ -50,7 +52,7 @@ type NewSeller struct {
 
 const sellerColumns = `id, store_name, contact_name, login_email, api_email, status, status_reason,
 	step, created_at, updated_at, last_activity_at, submitted_at, verified_at, last_checked_at,
-	archived_at`
+	archived_at, session_version`
 
 func scanSeller(row interface{ Scan(...any) error }) (Seller, error) {
 	var (
@@ -60,7 +62,7 @@ func scanSeller(row interface{ Scan(...any) error }) (Seller, error) {
 	)
 	err := row.Scan(&s.ID, &s.StoreName, &s.ContactName, &s.LoginEmail, &s.APIEmail, &s.Status,
 		&s.StatusReason, &s.Step, &created, &updated, &active, &submitted, &verified, &checked,
-		&arch)
+		&arch, &s.SessionVersion)
 	if err != nil {
 		return Seller{}, err
 	}
@@ -107,8 +109,11 @@ func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 
 // Seller returns the seller with the given id, or ErrNotFound.
 func (s *Store) Seller(ctx context.Context, id int64) (Seller, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, id)
-	seller, err := scanSeller(row)
+	st, err := s.readStmt(ctx, `SELECT `+sellerColumns+` FROM sellers WHERE id = ?`)
+	if err != nil {
+		return Seller{}, fmt.Errorf("load seller %d: %w", id, err)
+	}
+	seller, err := scanSeller(st.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Seller{}, ErrNotFound
 	}
@@ -133,8 +138,11 @@ func (s *Store) ReachStep(ctx context.Context, sellerID int64, n int, awaiting b
 	var step int
 	var status Status
 	var active string
-	err := s.read.QueryRowContext(ctx, `SELECT step, status, last_activity_at FROM sellers
-		WHERE id = ?`, sellerID).Scan(&step, &status, &active)
+	st, err := s.readStmt(ctx, `SELECT step, status, last_activity_at FROM sellers
+		WHERE id = ?`)
+	if err == nil {
+		err = st.QueryRowContext(ctx, sellerID).Scan(&step, &status, &active)
+	}
 	statusStays := status != StatusNotStarted && !(awaiting && status == StatusInProgress)
 	if err == nil && n <= step && statusStays &&
 		now.Sub(parseTime(active)) < activityResolution {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aicofounder/shiprocket-portal/migrations"
@@ -40,6 +41,9 @@ type Store struct {
 	now   func() time.Time
 	// cache keeps the review queue's counts and summary until the next write (readcache.go).
 	cache *readCache
+	// prepared holds the read pool's statements prepared once (see readStmt).
+	preparedMu sync.Mutex
+	prepared   map[string]*sql.Stmt
 }
 
 // Option changes how Open builds a Store.
@@ -57,6 +61,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	// SQLite would create the file 0644; it holds sellers' details, so it is made 0600 first.
+	// The -wal and -shm files SQLite adds beside it take the database file's mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
 
 	// busy_timeout comes first so that every other pragma already waits for a lock; WAL lets
 	// readers run beside the one writer; _txlock=immediate takes the write lock at BEGIN, so a
@@ -65,9 +78,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
-	// The writer keeps a larger page cache: it is the only connection whose cache survives
-	// other connections' commits, and every write walks the sellers' indexes.
-	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-8192)")
+	// The writer copies the log back into the database every 4000 pages (16 MiB) rather than
+	// 1000: the same index pages are written again and again, and each copy writes a page once
+	// however often it changed, so rarer copies write less.
+	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(4000)")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -90,7 +104,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 
-	s := &Store{write: write, read: read, now: time.Now, cache: newReadCache(version)}
+	s := &Store{write: write, read: read, now: time.Now, cache: newReadCache(version),
+		prepared: map[string]*sql.Stmt{}}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -104,7 +119,30 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.cache.close(), s.read.Close(), s.write.Close())
+	s.preparedMu.Lock()
+	var errs []error
+	for _, st := range s.prepared {
+		errs = append(errs, st.Close())
+	}
+	s.preparedMu.Unlock()
+	return errors.Join(append(errs, s.cache.close(), s.read.Close(), s.write.Close())...)
+}
+
+// readStmt returns query prepared on the read pool, preparing it the first time. The pure-Go
+// SQLite spends longer parsing a short query than running it, so the queries every page runs
+// (loading the signed-in seller) are parsed once per connection instead of once per request.
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.preparedMu.Lock()
+	defer s.preparedMu.Unlock()
+	if st, ok := s.prepared[query]; ok {
+		return st, nil
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	s.prepared[query] = st
+	return st, nil
 }
 
 // Ping checks that the database answers, for the health endpoint.

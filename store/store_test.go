@@ -65,7 +65,7 @@ func TestCreateSellerAndSteps(t *testing.T) {
 	}
 	want := store.Seller{ID: 1, StoreName: "asha", ContactName: "Asha",
 		LoginEmail: "asha@example.com", Status: store.StatusNotStarted, CreatedAt: c.t,
-		UpdatedAt: c.t, LastActivityAt: c.t}
+		UpdatedAt: c.t, LastActivityAt: c.t, SessionVersion: 2}
 	if s != want {
 		t.Errorf("created = %+v\nwant      %+v", s, want)
 	}

@@ -118,10 +118,21 @@ func (s *Service) Submit(ctx context.Context, sellerID int64, apiEmail, password
 	return s.run(ctx, check, password)
 }
 
-// Recheck checks the stored password again. It returns store.ErrNoSecret when there is none.
+// ErrPasswordRefused is returned when the stored password was refused by Shiprocket at its last
+// check: it is never sent again (repeated failed logins may lock the seller's account) until the
+// seller submits a new one.
+var ErrPasswordRefused = errors.New("verify: Shiprocket refused the stored password; " +
+	"the seller must enter a new one")
+
+// Recheck checks the stored password again. It returns store.ErrNoSecret when there is none,
+// ErrPasswordRefused when Shiprocket refused it last time, and a store.CheckLimitError when the
+// seller has used up store.CheckLimit.
 func (s *Service) Recheck(ctx context.Context, sellerID int64, trigger string) (Result, error) {
 	secret, err := s.store.Secret(ctx, sellerID, store.PurposePassword)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := s.refusedBefore(ctx, sellerID); err != nil {
 		return Result{}, err
 	}
 	password, err := s.keys.Open(secret.KeyID, secret.Sealed, passwordAD(sellerID))
@@ -206,6 +217,9 @@ func (s *Service) Login(ctx context.Context, sellerID int64,
 	if err != nil {
 		return shiprocket.LoginResult{}, err
 	}
+	if err := s.refusedBefore(ctx, sellerID); err != nil {
+		return shiprocket.LoginResult{}, err
+	}
 	password, err := s.keys.Open(secret.KeyID, secret.Sealed, passwordAD(sellerID))
 	if err != nil {
 		return shiprocket.LoginResult{}, fmt.Errorf("open stored password of seller %d: %w",
@@ -255,6 +269,73 @@ func (s *Service) recordRefusal(ctx context.Context, sellerID int64, trigger str
 		"http_status", report.HTTPStatus)
 	s.finished(ctx, check, report.Outcome, status, reason)
 	return nil
+}
+
+// refusedBefore returns ErrPasswordRefused when the stored password's last check was refused.
+func (s *Service) refusedBefore(ctx context.Context, sellerID int64) error {
+	outcome, err := s.store.LastOutcome(ctx, sellerID)
+	if err != nil {
+		return err
+	}
+	if RefusedLogin(outcome) {
+		return ErrPasswordRefused
+	}
+	return nil
+}
+
+// Replace offers a new password for a seller whose connection works ("I changed my API
+// password"). The stored password is replaced only when Shiprocket accepts the new login; a typo or
+// an unanswered check is recorded but leaves the working connection alone. For a seller who is not
+// verified it is the same as Submit. The boolean reports whether the new password was kept.
+func (s *Service) Replace(ctx context.Context, sellerID int64, apiEmail, password,
+	actor string) (Result, bool, error) {
+	seller, err := s.store.Seller(ctx, sellerID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	if seller.Status != store.StatusVerified {
+		res, err := s.Submit(ctx, sellerID, apiEmail, password, actor)
+		return res, err == nil, err
+	}
+
+	keyID, sealed, err := s.keys.Seal([]byte(password), passwordAD(sellerID))
+	if err != nil {
+		return Result{}, false, fmt.Errorf("seal password: %w", err)
+	}
+	check, err := s.store.StartCandidateCheck(ctx, sellerID, apiEmail)
+	if err != nil {
+		return Result{}, false, err
+	}
+
+	ctx = context.WithoutCancel(ctx)
+	callCtx, cancel := context.WithTimeout(ctx, Budget)
+	defer cancel()
+	report := FromShiprocket(s.client.Verify(callCtx, apiEmail, password))
+	status, reason := Classify(report)
+	body, err := json.Marshal(report)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("encode report: %w", err)
+	}
+
+	err = s.store.FinishCandidateCheck(ctx, check.ID, store.CheckResult{
+		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
+		Report: string(body), Status: status, Reason: reason,
+	}, keyID, sealed)
+	if err != nil {
+		return Result{}, false, err
+	}
+	kept := report.Outcome == string(shiprocket.OutcomeVerified)
+	s.log.InfoContext(ctx, "new password offered", "seller_id", sellerID, "check_id", check.ID,
+		"outcome", report.Outcome, "kept", kept)
+	if kept {
+		s.finished(ctx, check, report.Outcome, status, reason)
+	}
+
+	check, err = s.store.Check(ctx, check.ID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	return Result{Check: check, Report: report, Status: status, Reason: reason}, kept, nil
 }
 
 // RefusedLogin reports whether a check outcome means Shiprocket refused the credentials

@@ -218,6 +218,10 @@ var english = Texts{
 				"minutes. To keep Shiprocket from locking your account after repeated logins, " +
 				"please wait until " + until + " and try again. Nothing you entered is lost."
 		},
+		KeptWorking: "Shiprocket did not accept the new password, so we kept the one that " +
+			"works: your connection is not interrupted. Check the new password and try again.",
+		Refused: "Shiprocket refused the password we have, so we will not try it again. " +
+			"Enter the current password below.",
 	},
 
 	Outcomes: OutcomeTexts{

@@ -157,6 +157,10 @@ type CredentialsTexts struct {
 	PasswordUnreadable  string
 	PasswordTooLong     func(max int) string
 	RateLimited         func(checks int, until string) string
+	// KeptWorking says a new password did not work and the working one stays in use.
+	KeptWorking string
+	// Refused says the stored password was refused and must be replaced before any new check.
+	Refused string
 }
 
 // OutcomeTexts tell the seller what a check found and what to do next.

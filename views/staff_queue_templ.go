@@ -1336,9 +1336,9 @@ func queueRow(p QueueProps, r store.QueueRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var60 string
-		templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(OutcomeLabel(r.LastOutcome))
+		templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(LastCheckLabel(r.LastOutcome, r.Status, r.StatusReason))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/staff_queue.templ`, Line: 342, Col: 95}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/staff_queue.templ`, Line: 342, Col: 123}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
 		if templ_7745c5c3_Err != nil {
