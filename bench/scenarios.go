@@ -781,8 +781,8 @@ func (b *bench) export(ctx context.Context) (result, error) {
 	growth := max(0, highest.Load()-rss0)
 	b.failNote("export", s)
 	b.notes = append(b.notes, fmt.Sprintf("CSV export: %d rows, %s per file; RSS %s before, "+
-		"at most %s during (growth %s)", b.seed.live, mib(size), mib(rss0), mib(highest.Load()),
-		mib(growth)))
+		"at most %s during (growth %.1f MiB)", b.seed.live, mib(size), mib(rss0),
+		mib(highest.Load()), float64(growth)/(1<<20)))
 
 	r := b.row(fmt.Sprintf("CSV export of %d sellers", b.seed.live),
 		fmt.Sprintf("%d exports in a row", runs), s, peak,

@@ -83,7 +83,7 @@ func languages(cfg Config) echo.MiddlewareFunc {
 func localized(path string) bool {
 	return path != "/admin" && !strings.HasPrefix(path, "/admin/") &&
 		!strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, static.Prefix) &&
-		path != "/healthz"
+		path != "/healthz" && path != "/readyz"
 }
 
 func isRead(method string) bool {

@@ -93,7 +93,8 @@ func TestStaffLogin(t *testing.T) {
 		name      string
 		email, pw string
 		ok        bool
-		// The failure log line has the reason and either staff_id or email_domain.
+		// The failure log line has the reason, the client's address and either staff_id or
+		// email_domain.
 		reason   string
 		logKey   string
 		logValue any
@@ -153,9 +154,9 @@ func TestStaffLogin(t *testing.T) {
 			}
 			rec := recs[0]
 			if rec["level"] != "WARN" || rec["reason"] != tt.reason ||
-				rec[tt.logKey] != tt.logValue || len(rec) != 6 {
-				t.Fatalf("failure log line %v, want WARN, reason %s, %s %v and nothing else",
-					rec, tt.reason, tt.logKey, tt.logValue)
+				rec[tt.logKey] != tt.logValue || rec["client"] != "127.0.0.1" || len(rec) != 7 {
+				t.Fatalf("failure log line %v, want WARN, reason %s, %s %v, client 127.0.0.1 "+
+					"and nothing else", rec, tt.reason, tt.logKey, tt.logValue)
 			}
 			if strings.Contains(logs, "nobody@") || strings.Contains(logs, "asha@") {
 				t.Fatalf("a failure log names the whole email:\n%s", logs)
