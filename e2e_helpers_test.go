@@ -176,16 +176,29 @@ func (tb *tab) doWithin(d time.Duration, what string, actions ...chromedp.Action
 	}
 }
 
-// get runs one action that returns a value, bounded by actionTimeout.
+// get runs one action that returns a value, bounded by actionTimeout. A read that lands while
+// the browser swaps one page for the next ("No node with given id") is tried again: the element
+// waited for can match on the old page an instant before the new one replaces it.
 func get[T any](tb *tab, what string, a chromedp.Action[T]) T {
 	tb.t.Helper()
-	ctx, cancel := tb.within(actionTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		tb.t.Fatalf("%s: %s: %v\n%s", tb.name, what, err, tb.describe())
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		ctx, cancel := tb.within(actionTimeout)
+		var v T
+		v, err = chromedp.Run(ctx, a)
+		cancel()
+		if err == nil {
+			return v
+		}
+		if !strings.Contains(err.Error(), "No node with given id") &&
+			!strings.Contains(err.Error(), "Could not find node") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	return v
+	tb.t.Fatalf("%s: %s: %v\n%s", tb.name, what, err, tb.describe())
+	var zero T
+	return zero
 }
 
 // describe returns the tab's address and visible text, for failure messages. It never fails.
