@@ -33,7 +33,10 @@ func TestLimitReads(t *testing.T) {
 		return c.String(http.StatusOK, "ok")
 	}
 	e.GET("/page", block)
-	e.POST("/post", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
+	e.POST("/post", ok)
+	e.GET(healthPath, ok)
+	e.GET(readyPath, ok)
 
 	serve := func(ctx context.Context, method, path string) chan int {
 		done := make(chan int, 1)
@@ -61,6 +64,11 @@ func TestLimitReads(t *testing.T) {
 
 	if code := <-serve(ctx, "POST", "/post"); code != http.StatusOK {
 		t.Errorf("post while every slot is taken: status %d, want 200", code)
+	}
+	for _, path := range []string{healthPath, readyPath} {
+		if code := <-serve(ctx, "GET", path); code != http.StatusOK {
+			t.Errorf("%s while every slot is taken: status %d, want 200", path, code)
+		}
 	}
 
 	gone, cancel := context.WithCancel(ctx)

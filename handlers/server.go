@@ -219,22 +219,25 @@ func newRequestID() string {
 }
 
 // readSlots is how many GET and HEAD requests are served at once: a few per core keeps every
-// core busy while one request waits for the database.
+// core busy while one request waits for the database, and each slot may hold a page being
+// rendered and a compressor of some 800 KB.
 func readSlots() int {
-	return 8 * runtime.GOMAXPROCS(0)
+	return 4 * runtime.GOMAXPROCS(0)
 }
 
 // limitReads serves at most n GET and HEAD requests at once; the others wait their turn, in the
 // order they came, for as long as their client waits. Page loads spend CPU, not time waiting,
 // so running more of them at once only makes each one slower and multiplies the memory held by
 // half-rendered pages and their compressors. Posts are not limited: a credentials check waits
-// on Shiprocket for seconds without using the CPU, and must not keep pages waiting.
+// on Shiprocket for seconds without using the CPU, and must not keep pages waiting. Nor are the
+// health checks, so that a busy portal is not taken for a dead one.
 func limitReads(n int) echo.MiddlewareFunc {
 	slots := make(chan struct{}, n)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
-			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+				r.URL.Path == healthPath || r.URL.Path == readyPath {
 				return next(c)
 			}
 			select {
