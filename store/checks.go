@@ -69,13 +69,8 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Check, error) {
 			return ErrNotFound
 		}
 
-		_, err = tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
-			created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (seller_id, purpose) DO UPDATE SET key_id = excluded.key_id,
-			sealed = excluded.sealed, created_at = excluded.created_at`,
-			sub.SellerID, PurposePassword, sub.KeyID, sub.Sealed, formatTime(now))
-		if err != nil {
-			return fmt.Errorf("store secret: %w", err)
+		if err := upsertPassword(ctx, tx, sub.SellerID, sub.KeyID, sub.Sealed, now); err != nil {
+			return err
 		}
 
 		err = insertEvent(ctx, tx, Event{SellerID: sub.SellerID, At: now, Kind: EventSubmitted,
@@ -351,13 +346,8 @@ func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r Check
 				Actor: TriggerCandidate, Detail: r.Outcome + "; the stored password is kept"})
 		}
 
-		_, err = tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
-			created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (seller_id, purpose) DO UPDATE SET key_id = excluded.key_id,
-			sealed = excluded.sealed, created_at = excluded.created_at`,
-			sellerID, PurposePassword, keyID, sealed, formatTime(now))
-		if err != nil {
-			return fmt.Errorf("store secret: %w", err)
+		if err := upsertPassword(ctx, tx, sellerID, keyID, sealed, now); err != nil {
+			return err
 		}
 		verifiedAt := sql.NullString{}
 		if r.Status == StatusVerified {
@@ -378,4 +368,18 @@ func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r Check
 		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
 			Actor: TriggerCandidate, Detail: r.Outcome})
 	})
+}
+
+// upsertPassword stores (or replaces) a seller's sealed Shiprocket password.
+func upsertPassword(ctx context.Context, tx *sql.Tx, sellerID int64, keyID string, sealed []byte,
+	now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
+		created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (seller_id, purpose) DO UPDATE SET key_id = excluded.key_id,
+		sealed = excluded.sealed, created_at = excluded.created_at`,
+		sellerID, PurposePassword, keyID, sealed, formatTime(now))
+	if err != nil {
+		return fmt.Errorf("store secret: %w", err)
+	}
+	return nil
 }

@@ -56,35 +56,14 @@ func (s *Store) Case(ctx context.Context, sellerID int64) (SellerCase, error) {
 // kept), an "invited" event and the audit entry, in one transaction.
 func (s *Store) InviteSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 	linkTTL time.Duration, by Actor) (Seller, error) {
-	now := s.Now()
-	var id int64
-
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO sellers
-			(store_name, contact_name, login_email, created_at, updated_at, last_activity_at)
-			VALUES (?, ?, ?, ?, ?, ?)`,
-			n.StoreName, n.ContactName, n.LoginEmail,
-			formatTime(now), formatTime(now), formatTime(now))
-		if err != nil {
-			return fmt.Errorf("insert seller: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("insert seller: %w", err)
-		}
-
-		if err := insertResumeToken(ctx, tx, id, tokenHash, now, linkTTL); err != nil {
-			return err
-		}
+	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *sql.Tx, id int64,
+		now time.Time) error {
 		if err := insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventInvited,
 			Actor: by.Name()}); err != nil {
 			return err
 		}
 		return insertAuditRow(ctx, tx, by.entry(now, AuditSellerInvited, id, ""))
 	})
-	if err != nil {
-		return Seller{}, err
-	}
-	return s.Seller(ctx, id)
 }
 
 // AssignSellers makes assigneeID look after each seller in ids (0: nobody). Sellers already

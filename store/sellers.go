@@ -80,6 +80,17 @@ func scanSeller(row interface{ Scan(...any) error }) (Seller, error) {
 // kept) and a "created" event, in one transaction.
 func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 	linkTTL time.Duration, actor string) (Seller, error) {
+	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *sql.Tx, id int64,
+		now time.Time) error {
+		return insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventCreated, Actor: actor})
+	})
+}
+
+// insertSeller adds a seller row and its first resume link, then lets record add the events
+// that say who made it, all in one transaction.
+func (s *Store) insertSeller(ctx context.Context, n NewSeller, tokenHash []byte,
+	linkTTL time.Duration, record func(tx *sql.Tx, id int64, now time.Time) error) (Seller,
+	error) {
 	now := s.Now()
 	var id int64
 
@@ -99,7 +110,7 @@ func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 		if err := insertResumeToken(ctx, tx, id, tokenHash, now, linkTTL); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventCreated, Actor: actor})
+		return record(tx, id, now)
 	})
 	if err != nil {
 		return Seller{}, err
