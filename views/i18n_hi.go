@@ -9,7 +9,8 @@ const updateUserHI = "Shiprocket में: Settings → API Users → API य�
 const checkAgainHI = "“फिर से जाँचें”"
 
 // hindi is the Hindi catalog. It is plain, everyday Hindi; the names of things in the Shiprocket
-// dashboard stay in English, as the dashboard shows them.
+// dashboard stay in English, as the dashboard shows them. These texts were written without a
+// native speaker's review; until one has read them, sellers may meet awkward or wrong wording.
 var hindi = Texts{
 	Layout: LayoutTexts{
 		SkipLink: "सीधे मुख्य सामग्री पर जाएँ",
