@@ -135,6 +135,16 @@ func TestQueuePlansUseIndexes(t *testing.T) {
 		{"step", QueueFilter{Step: &step, After: cursor}, "sellers_live_"},
 		{"archived, deep", QueueFilter{Tab: TabArchived, After: cursor},
 			"sellers_archived_activity"},
+		{"common search by activity, deep", QueueFilter{Query: "example", After: cursor,
+			probe: true}, "sellers_live_activity"},
+		{"common search in a status by idle time", QueueFilter{Query: "Store",
+			Tab: "verified", Sort: SortIdle, probe: true}, "sellers_live_status"},
+		{"common search by creation", QueueFilter{Query: "Contact", Sort: SortCreated,
+			probe: true}, "sellers_live_created"},
+		{"common search, stuck", QueueFilter{Query: "example", Tab: TabStuck, probe: true},
+			"sellers_live_activity"},
+		{"common search, archived", QueueFilter{Query: "example", Tab: TabArchived,
+			probe: true}, "sellers_archived_activity"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +171,88 @@ func TestQueuePlansUseIndexes(t *testing.T) {
 		append(args, formatTime(seedNow)))
 	if !strings.Contains(plan, "COVERING INDEX") {
 		t.Errorf("the counts do not read a covering index:\n%s", plan)
+	}
+}
+
+// TestSearchWaysAgree checks that a search finds the same pages whether it starts from its
+// matches or walks the tab testing each seller (probe), in every tab and order, page after page,
+// and that the store walks the tab only when the tab has many matches.
+func TestSearchWaysAgree(t *testing.T) {
+	st := openSeeded(t, 3000)
+	ctx := context.Background()
+
+	tabs := []string{TabAll, TabStuck, TabArchived, "needs_action", "verified"}
+	sorts := []string{SortActivity, SortCreated, SortIdle}
+	for _, query := range []string{"Store 1", "+api@", "ller29"} {
+		for _, tab := range tabs {
+			for _, sort := range sorts {
+				f := QueueFilter{Query: query, Tab: tab, Sort: sort, StuckAfter: 10 * 24 *
+					time.Hour}
+				fromMatches := walkQueue(t, st, f)
+				f.probe = true
+				probing := walkQueue(t, st, f)
+				if tab == TabAll && len(fromMatches) == 0 {
+					t.Errorf("%q found nobody", query)
+				}
+				if fmt.Sprint(fromMatches) != fmt.Sprint(probing) {
+					t.Errorf("%q in tab %q by %s: from the matches %v, probing %v", query, tab,
+						sort, fromMatches, probing)
+				}
+				counts, err := st.QueueCounts(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(fromMatches) != counts[f.countKey()] {
+					t.Errorf("%q in tab %q: %d rows, counted %d", query, tab,
+						len(fromMatches), counts[f.countKey()])
+				}
+			}
+		}
+	}
+
+	tests := []struct {
+		filter QueueFilter
+		probe  bool
+	}{
+		{QueueFilter{Query: "example"}, true},                 // every live seller: 2,940
+		{QueueFilter{Query: "+api@", Tab: "verified"}, false}, // 882 verified with an API email
+		{QueueFilter{Query: "+api@"}, true},                   // 1,764 live
+		{QueueFilter{Query: "ller29"}, false},                 // a few
+		{QueueFilter{Query: "ex"}, false},                     // too short for the index
+	}
+	for _, tt := range tests {
+		probe, err := st.shouldProbe(ctx, tt.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if probe != tt.probe {
+			t.Errorf("%q in tab %q: probe %v, want %v", tt.filter.Query, tt.filter.Tab, probe,
+				tt.probe)
+		}
+	}
+}
+
+// walkQueue returns the ids of every page of f, 25 rows at a time.
+func walkQueue(t *testing.T, st *Store, f QueueFilter) []int64 {
+	t.Helper()
+	var ids []int64
+	for {
+		var page []QueueRow
+		err := st.eachQueueRowAs(context.Background(), f, 25, f.probe, func(r QueueRow) error {
+			page = append(page, r)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page {
+			ids = append(ids, r.ID)
+		}
+		if len(page) < 25 {
+			return ids
+		}
+		c := CursorOf(page[len(page)-1], f.Sort)
+		f.After = &c
 	}
 }
 
