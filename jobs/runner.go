@@ -141,27 +141,20 @@ func (silent) Deliveries(string, store.Seller, time.Time) ([]store.NewDelivery, 
 func (silent) Wake() {}
 
 // Submitted plans the safety retry for new credentials and announces them; see verify.Hooks.
-func (r *Runner) Submitted(ctx context.Context, sellerID int64) {
+func (r *Runner) Submitted(sellerID int64) store.Follow {
 	now := r.clock.Now()
-	err := r.update(ctx, sellerID, func(_ store.Seller, m store.Monitor) decision {
+	return r.follow(func(_ store.Seller, m store.Monitor) decision {
 		return r.policy.submitted(m, now)
 	})
-	if err != nil {
-		r.log.ErrorContext(ctx, "plan after submission", "seller_id", sellerID, "error", err)
-	}
 }
 
 // Finished plans what follows a recorded check and announces any change; see verify.Hooks.
-func (r *Runner) Finished(ctx context.Context, f verify.Finished) {
+func (r *Runner) Finished(f verify.Finished) store.Follow {
 	now := r.clock.Now()
 	jitter := r.jitter()
-	err := r.update(ctx, f.SellerID, func(s store.Seller, m store.Monitor) decision {
+	return r.follow(func(s store.Seller, m store.Monitor) decision {
 		return r.policy.finished(s, m, f, now, jitter)
 	})
-	if err != nil {
-		r.log.ErrorContext(ctx, "plan after check", "seller_id", f.SellerID,
-			"check_id", f.CheckID, "error", err)
-	}
 }
 
 // jitter returns a random offset in [-Jitter/2, Jitter/2].
@@ -173,17 +166,20 @@ func (r *Runner) jitter() time.Duration {
 	return time.Duration(r.rand(int64(j)+1)) - j/2
 }
 
-// update applies a policy decision about one seller in a single transaction and wakes the
-// webhook sender when something was announced.
+// update applies a policy decision about one seller in a transaction of its own.
 func (r *Runner) update(ctx context.Context, sellerID int64,
 	decide func(store.Seller, store.Monitor) decision) error {
-	now := r.clock.Now()
-	announced := false
+	return r.store.UpdateMonitor(ctx, sellerID, r.follow(decide))
+}
 
-	err := r.store.UpdateMonitor(ctx, sellerID,
-		func(s store.Seller, m store.Monitor) (store.MonitorChange, error) {
+// follow turns a policy decision into the store's change, webhook deliveries included, and once
+// it has committed wakes the webhook sender (when something was announced) and the job loop.
+func (r *Runner) follow(decide func(store.Seller, store.Monitor) decision) store.Follow {
+	now := r.clock.Now()
+	return store.Follow{
+		Decide: func(s store.Seller, m store.Monitor) (store.MonitorChange, error) {
 			d := decide(s, m)
-			d.monitor.SellerID = sellerID
+			d.monitor.SellerID = s.ID
 			ch := store.MonitorChange{Monitor: d.monitor, Schedule: d.schedule,
 				CancelQueued: d.cancel, Events: d.events}
 			for _, kind := range d.announce {
@@ -193,17 +189,15 @@ func (r *Runner) update(ctx context.Context, sellerID int64,
 				}
 				ch.Deliveries = append(ch.Deliveries, ds...)
 			}
-			announced = len(ch.Deliveries) > 0
 			return ch, nil
-		})
-	if err != nil {
-		return err
+		},
+		Done: func(ch store.MonitorChange) {
+			if len(ch.Deliveries) > 0 {
+				r.announce.Wake()
+			}
+			r.Wake()
+		},
 	}
-	if announced {
-		r.announce.Wake()
-	}
-	r.Wake()
-	return nil
 }
 
 // Wake tells Run that a job may have become due.

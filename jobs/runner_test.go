@@ -579,11 +579,11 @@ func TestResumeRetriesACheckCutOffByACrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.st.Submit(e.ctx, store.Submission{SellerID: id, APIEmail: apiEmail,
-		KeyID: keyID, Sealed: sealed, Trigger: verify.TriggerSeller, Actor: store.ActorSeller})
+		KeyID: keyID, Sealed: sealed, Trigger: verify.TriggerSeller, Actor: store.ActorSeller,
+		Then: e.runner.Submitted(id)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.runner.Submitted(e.ctx, id)
 	if j := e.queued(id); !j.RunAt.Equal(e.clock.Now().Add(time.Minute)) {
 		t.Fatalf("safety retry at %s, want a minute on", j.RunAt)
 	}

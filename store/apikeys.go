@@ -87,7 +87,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, name, createdBy string) (APIKe
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys (name, prefix, key_hash, created_by,
 			created_at) VALUES (?, ?, ?, ?, ?)`, name, prefix, hashAPIKey(key), createdBy,
 			formatTime(now))
@@ -149,7 +149,7 @@ func (s *Store) APIKeys(ctx context.Context) ([]APIKey, error) {
 // active key has that id.
 func (s *Store) RevokeAPIKey(ctx context.Context, id int64, revokedBy string) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ?
 			WHERE id = ? AND revoked_at IS NULL`, formatTime(now), id)
 		if err != nil {

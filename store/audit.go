@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -64,7 +63,7 @@ func (a Actor) entry(at time.Time, action string, sellerID int64, detail string)
 func (s *Store) AddAudit(ctx context.Context, a Actor, action string, sellerID int64,
 	detail string) error {
 	e := a.entry(s.Now(), action, sellerID, detail)
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertAuditRow(ctx, tx, e) })
+	return s.tx(ctx, func(tx *wtx) error { return insertAuditRow(ctx, tx, e) })
 }
 
 // AuditQuery selects audit entries, newest first. Zero fields select everything. Before is a

@@ -47,6 +47,8 @@ type Submission struct {
 	Sealed   []byte
 	Trigger  string
 	Actor    string
+	// Then is the background work that follows the submission, committed with it.
+	Then Follow
 }
 
 // Submit stores the API email and sealed password, marks the seller "check pending" and opens a
@@ -55,8 +57,9 @@ type Submission struct {
 func (s *Store) Submit(ctx context.Context, sub Submission) (Check, error) {
 	now := s.Now()
 	var checkID int64
+	var then MonitorChange
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sellers SET api_email = ?, status = ?,
 			status_reason = '', submitted_at = ?, last_activity_at = ?, updated_at = ?
 			WHERE id = ?`,
@@ -80,12 +83,22 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Check, error) {
 		}
 
 		checkID, err = insertCheck(ctx, tx, sub.SellerID, sub.Trigger, sub.APIEmail, now)
+		if err == nil {
+			then, err = sub.Then.apply(ctx, tx, sub.SellerID, now)
+		}
 		return err
 	})
 	if err != nil {
 		return Check{}, err
 	}
-	return s.Check(ctx, checkID)
+	sub.Then.done(then)
+	return newCheck(checkID, sub.SellerID, sub.Trigger, sub.APIEmail, now), nil
+}
+
+// newCheck returns a check just opened, as reading it back would.
+func newCheck(id, sellerID int64, trigger, apiEmail string, now time.Time) Check {
+	return Check{ID: id, SellerID: sellerID, Trigger: trigger, APIEmail: apiEmail,
+		StartedAt: parseTime(formatTime(now)), Outcome: OutcomeRunning}
 }
 
 // StartCheck opens a running check of the seller's stored credentials. It returns ErrNoSecret
@@ -94,7 +107,7 @@ func (s *Store) StartCheck(ctx context.Context, sellerID int64, trigger string) 
 	now := s.Now()
 	var checkID int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var apiEmail string
 		err := tx.QueryRowContext(ctx, `SELECT s.api_email FROM sellers s
 			JOIN secrets x ON x.seller_id = s.id AND x.purpose = ?
@@ -115,7 +128,7 @@ func (s *Store) StartCheck(ctx context.Context, sellerID int64, trigger string) 
 	return s.Check(ctx, checkID)
 }
 
-func insertCheck(ctx context.Context, tx *sql.Tx, sellerID int64, trigger, apiEmail string,
+func insertCheck(ctx context.Context, tx *wtx, sellerID int64, trigger, apiEmail string,
 	now time.Time) (int64, error) {
 	// Counted and inserted in one write transaction, so concurrent requests cannot both slip
 	// under the limit.
@@ -169,6 +182,8 @@ type CheckResult struct {
 	Report     string
 	Status     Status
 	Reason     string
+	// Then is the background work that follows the result, committed with it.
+	Then Follow
 }
 
 // FinishCheck records a check's result. The seller's status follows it only when this is the
@@ -176,8 +191,9 @@ type CheckResult struct {
 // names the check's trigger (seller, staff, auto, api) as its actor.
 func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) error {
 	now := s.Now()
+	var then MonitorChange
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var sellerID int64
 		var trigger string
 		err := tx.QueryRowContext(ctx, `SELECT seller_id, trigger FROM checks WHERE id = ?`,
@@ -209,9 +225,18 @@ func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) e
 			return fmt.Errorf("update seller after check: %w", err)
 		}
 
-		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
+		err = insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
 			Actor: trigger, Detail: r.Outcome})
+		if err == nil {
+			then, err = r.Then.apply(ctx, tx, sellerID, now)
+		}
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	r.Then.done(then)
+	return nil
 }
 
 const checkColumns = `id, seller_id, trigger, api_email, started_at, finished_at, outcome,
@@ -304,7 +329,7 @@ func (s *Store) StartCandidateCheck(ctx context.Context, sellerID int64, apiEmai
 	error) {
 	now := s.Now()
 	var checkID int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var err error
 		checkID, err = insertCheck(ctx, tx, sellerID, TriggerCandidate, apiEmail, now)
 		return err
@@ -317,12 +342,13 @@ func (s *Store) StartCandidateCheck(ctx context.Context, sellerID int64, apiEmai
 
 // FinishCandidateCheck records the result of a candidate check. When Shiprocket accepted the login,
 // the new password and API email replace the stored ones and the seller's status follows the
-// result (modules included), in one transaction; otherwise only the check and a timeline event are
-// written and the stored password stays.
+// result (modules included), with r.Then, in one transaction; otherwise only the check and a
+// timeline event are written, the stored password stays and r.Then is not applied.
 func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r CheckResult,
 	keyID string, sealed []byte) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	var then MonitorChange
+	err := s.tx(ctx, func(tx *wtx) error {
 		var sellerID int64
 		var apiEmail string
 		err := tx.QueryRowContext(ctx, `SELECT seller_id, api_email FROM checks WHERE id = ?`,
@@ -365,13 +391,24 @@ func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r Check
 			Kind: EventSubmitted, Actor: ActorSeller, Detail: apiEmail}); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
+		err = insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
 			Actor: TriggerCandidate, Detail: r.Outcome})
+		if err == nil {
+			then, err = r.Then.apply(ctx, tx, sellerID, now)
+		}
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	if r.Outcome == "verified" {
+		r.Then.done(then)
+	}
+	return nil
 }
 
 // upsertPassword stores (or replaces) a seller's sealed Shiprocket password.
-func upsertPassword(ctx context.Context, tx *sql.Tx, sellerID int64, keyID string, sealed []byte,
+func upsertPassword(ctx context.Context, tx *wtx, sellerID int64, keyID string, sealed []byte,
 	now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO secrets (seller_id, purpose, key_id, sealed,
 		created_at) VALUES (?, ?, ?, ?, ?)

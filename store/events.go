@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -31,7 +30,7 @@ type Event struct {
 	Detail   string
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
+func insertEvent(ctx context.Context, tx *wtx, e Event) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (seller_id, at, kind, step, actor, detail)
 		VALUES (?, ?, ?, ?, ?, ?)`,
 		e.SellerID, formatTime(e.At), e.Kind, e.Step, e.Actor, e.Detail)
@@ -44,7 +43,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 // AddEvent appends one event to a seller's timeline, stamped with the store's clock.
 func (s *Store) AddEvent(ctx context.Context, e Event) error {
 	e.At = s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertEvent(ctx, tx, e) })
+	return s.tx(ctx, func(tx *wtx) error { return insertEvent(ctx, tx, e) })
 }
 
 // Events returns a seller's timeline, newest first.

@@ -77,12 +77,12 @@ func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 // ScheduleJob queues a job for the seller, replacing the seller's queued job if there is one. A
 // job that is running is left alone.
 func (s *Store) ScheduleJob(ctx context.Context, sellerID int64, spec JobSpec) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		return upsertJob(ctx, tx, sellerID, spec, s.Now())
 	})
 }
 
-func upsertJob(ctx context.Context, tx *sql.Tx, sellerID int64, spec JobSpec,
+func upsertJob(ctx context.Context, tx *wtx, sellerID int64, spec JobSpec,
 	now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO jobs (seller_id, kind, state, run_at,
 		created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)
@@ -95,7 +95,7 @@ func upsertJob(ctx context.Context, tx *sql.Tx, sellerID int64, spec JobSpec,
 	return nil
 }
 
-func cancelQueuedJob(ctx context.Context, tx *sql.Tx, sellerID int64, now time.Time) error {
+func cancelQueuedJob(ctx context.Context, tx *wtx, sellerID int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', result = 'cancelled',
 		updated_at = ? WHERE seller_id = ? AND state = 'queued'`, formatTime(now), sellerID)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) ClaimJob(ctx context.Context, owner string, lease time.Duration)
 	now := formatTime(s.Now())
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM jobs
 			WHERE ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_until <= ?))
 			AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.lease_until > ?)
@@ -336,41 +336,81 @@ type MonitorChange struct {
 	Deliveries []NewDelivery
 }
 
-// UpdateMonitor loads the seller and its monitor row inside a write transaction, asks decide what
-// to change and applies the answer: monitor row, job, timeline and webhook deliveries commit
-// together or not at all. decide must not block: the write lock is held while it runs.
-func (s *Store) UpdateMonitor(ctx context.Context, sellerID int64,
-	decide func(Seller, Monitor) (MonitorChange, error)) error {
-	now := s.Now()
-
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		seller, err := scanSeller(tx.QueryRowContext(ctx,
-			`SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, sellerID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("load seller %d: %w", sellerID, err)
-		}
-
-		m, err := scanMonitor(tx.QueryRowContext(ctx,
-			`SELECT `+monitorColumns+` FROM monitor WHERE seller_id = ?`, sellerID))
-		if errors.Is(err, sql.ErrNoRows) {
-			m, err = Monitor{SellerID: sellerID}, nil
-		}
-		if err != nil {
-			return fmt.Errorf("load monitor: %w", err)
-		}
-
-		ch, err := decide(seller, m)
-		if err != nil {
-			return err
-		}
-		return applyMonitorChange(ctx, tx, sellerID, ch, now)
-	})
+// Follow is background work decided in the same transaction as the write it follows (a
+// submission, a check's result), so that the two commit together or not at all. Decide gets the
+// seller as that write left it and the seller's monitor row, and returns the change to apply; it
+// must not block, since the write lock is held while it runs. Done, when set, is called with the
+// change once it has committed.
+type Follow struct {
+	Decide func(Seller, Monitor) (MonitorChange, error)
+	Done   func(MonitorChange)
 }
 
-func applyMonitorChange(ctx context.Context, tx *sql.Tx, sellerID int64, ch MonitorChange,
+// UpdateMonitor applies f on its own: the seller and its monitor row are loaded inside a write
+// transaction, and the monitor row, job, timeline and webhook deliveries decided commit together.
+func (s *Store) UpdateMonitor(ctx context.Context, sellerID int64, f Follow) error {
+	now := s.Now()
+	var ch MonitorChange
+	err := s.tx(ctx, func(tx *wtx) error {
+		var err error
+		ch, err = applyFollow(ctx, tx, sellerID, f, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	f.done(ch)
+	return nil
+}
+
+// apply applies f in tx after the write it follows; a Follow without Decide does nothing.
+func (f Follow) apply(ctx context.Context, tx *wtx, sellerID int64,
+	now time.Time) (MonitorChange, error) {
+	if f.Decide == nil {
+		return MonitorChange{}, nil
+	}
+	return applyFollow(ctx, tx, sellerID, f, now)
+}
+
+// done calls Done, when set.
+func (f Follow) done(ch MonitorChange) {
+	if f.Done != nil {
+		f.Done(ch)
+	}
+}
+
+// applyFollow loads the seller and its monitor row in tx, asks f what to change and applies it.
+func applyFollow(ctx context.Context, tx *wtx, sellerID int64, f Follow,
+	now time.Time) (MonitorChange, error) {
+	seller, err := scanSeller(tx.QueryRowContext(ctx,
+		`SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, sellerID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return MonitorChange{}, ErrNotFound
+	}
+	if err != nil {
+		return MonitorChange{}, fmt.Errorf("load seller %d: %w", sellerID, err)
+	}
+	if f.Decide == nil {
+		return MonitorChange{}, nil
+	}
+
+	m, err := scanMonitor(tx.QueryRowContext(ctx,
+		`SELECT `+monitorColumns+` FROM monitor WHERE seller_id = ?`, sellerID))
+	if errors.Is(err, sql.ErrNoRows) {
+		m, err = Monitor{SellerID: sellerID}, nil
+	}
+	if err != nil {
+		return MonitorChange{}, fmt.Errorf("load monitor: %w", err)
+	}
+
+	ch, err := f.Decide(seller, m)
+	if err != nil {
+		return MonitorChange{}, err
+	}
+	return ch, applyMonitorChange(ctx, tx, sellerID, ch, now)
+}
+
+func applyMonitorChange(ctx context.Context, tx *wtx, sellerID int64, ch MonitorChange,
 	now time.Time) error {
 	m := ch.Monitor
 	_, err := tx.ExecContext(ctx, `INSERT INTO monitor (`+monitorColumns+`)

@@ -231,12 +231,15 @@ func TestUpdateMonitorCommitsEverythingOrNothing(t *testing.T) {
 			GiveUpAt: c.t.Add(24 * time.Hour)}},
 	}
 	boom := errors.New("boom")
-	err = st.UpdateMonitor(ctx, s.ID, func(got store.Seller, m store.Monitor) (store.MonitorChange,
-		error) {
-		if got.ID != s.ID || m != (store.Monitor{SellerID: s.ID}) {
-			t.Errorf("decide saw seller %d and monitor %+v", got.ID, m)
-		}
-		return change, boom
+	doneCalls := 0
+	err = st.UpdateMonitor(ctx, s.ID, store.Follow{
+		Decide: func(got store.Seller, m store.Monitor) (store.MonitorChange, error) {
+			if got.ID != s.ID || m != (store.Monitor{SellerID: s.ID}) {
+				t.Errorf("decide saw seller %d and monitor %+v", got.ID, m)
+			}
+			return change, boom
+		},
+		Done: func(store.MonitorChange) { doneCalls++ },
 	})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err %v, want boom", err)
@@ -248,12 +251,22 @@ func TestUpdateMonitorCommitsEverythingOrNothing(t *testing.T) {
 		t.Fatalf("a failed decision left a job: %v", err)
 	}
 
-	err = st.UpdateMonitor(ctx, s.ID, func(store.Seller, store.Monitor) (store.MonitorChange,
-		error) {
-		return change, nil
+	if doneCalls != 0 {
+		t.Fatalf("Done called %d times after a failed decision", doneCalls)
+	}
+
+	var committed store.MonitorChange
+	err = st.UpdateMonitor(ctx, s.ID, store.Follow{
+		Decide: func(store.Seller, store.Monitor) (store.MonitorChange, error) {
+			return change, nil
+		},
+		Done: func(ch store.MonitorChange) { doneCalls++; committed = ch },
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if doneCalls != 1 || len(committed.Deliveries) != 1 || committed.Schedule == nil {
+		t.Errorf("Done called %d times with %+v", doneCalls, committed)
 	}
 	wantMon := change.Monitor
 	wantMon.UpdatedAt = c.t
@@ -274,7 +287,7 @@ func TestUpdateMonitorCommitsEverythingOrNothing(t *testing.T) {
 		t.Errorf("deliveries %+v", ds)
 	}
 
-	if err := st.UpdateMonitor(ctx, 999, nil); !errors.Is(err, store.ErrNotFound) {
+	if err := st.UpdateMonitor(ctx, 999, store.Follow{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown seller: %v, want ErrNotFound", err)
 	}
 }
@@ -336,5 +349,92 @@ func TestInterruptedChecksAndSellersToReconcile(t *testing.T) {
 	got, _ = st.SellersToReconcile(ctx)
 	if fmt.Sprint(got) != fmt.Sprint([]int64{finished}) {
 		t.Errorf("to reconcile after scheduling %v, want [%d]", got, finished)
+	}
+}
+
+// TestFollowCommitsWithTheWrite checks that the work planned after a submission or a check's
+// result commits in the same transaction: the plan sees the seller as the write left it, a
+// failing plan undoes the write, and a candidate password Shiprocket refused plans nothing.
+func TestFollowCommitsWithTheWrite(t *testing.T) {
+	c := newClock()
+	ctx := context.Background()
+	st, _ := openStore(t, c)
+	s, _ := st.CreateSeller(ctx, newSeller("asha"), hash("t"), time.Hour, "seller")
+
+	boom := errors.New("boom")
+	failing := store.Follow{
+		Decide: func(store.Seller, store.Monitor) (store.MonitorChange, error) {
+			return store.MonitorChange{}, boom
+		},
+		Done: func(store.MonitorChange) { t.Error("Done called after a failed plan") },
+	}
+	_, err := st.Submit(ctx, store.Submission{SellerID: s.ID, APIEmail: "asha+api@example.com",
+		KeyID: "k1", Sealed: []byte{1}, Trigger: "seller", Actor: "seller", Then: failing})
+	if !errors.Is(err, boom) {
+		t.Fatalf("submit with a failing plan: %v, want boom", err)
+	}
+	got, _ := st.Seller(ctx, s.ID)
+	checks, _ := st.Checks(ctx, s.ID)
+	if got.Status != s.Status || got.APIEmail != "" || len(checks) != 0 {
+		t.Fatalf("a failed plan left the submission: status %s, api email %q, %d checks",
+			got.Status, got.APIEmail, len(checks))
+	}
+	if _, err := st.Secret(ctx, s.ID, store.PurposePassword); !errors.Is(err, store.ErrNoSecret) {
+		t.Fatalf("a failed plan left the password: %v", err)
+	}
+
+	// plan records the seller's status as the write left it, and schedules a job at a time that
+	// names the write.
+	var seen []store.Status
+	var done []store.MonitorChange
+	plan := func(at time.Duration) store.Follow {
+		return store.Follow{
+			Decide: func(sel store.Seller, m store.Monitor) (store.MonitorChange, error) {
+				seen = append(seen, sel.Status)
+				m.PendingRetries++
+				return store.MonitorChange{Monitor: m,
+					Schedule: &store.JobSpec{Kind: store.JobRetry, RunAt: c.t.Add(at)}}, nil
+			},
+			Done: func(ch store.MonitorChange) { done = append(done, ch) },
+		}
+	}
+	check, err := st.Submit(ctx, store.Submission{SellerID: s.ID,
+		APIEmail: "asha+api@example.com", KeyID: "k1", Sealed: []byte{1}, Trigger: "seller",
+		Actor: "seller", Then: plan(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := st.QueuedJob(ctx, s.ID); err != nil || !j.RunAt.Equal(c.t.Add(time.Minute)) {
+		t.Fatalf("job after submit: %+v, %v", j, err)
+	}
+
+	err = st.FinishCheck(ctx, check.ID, store.CheckResult{Outcome: "verified", HTTPStatus: 200,
+		Report: "{}", Status: store.StatusVerified, Then: plan(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := st.Monitor(ctx, s.ID)
+	if j, err := st.QueuedJob(ctx, s.ID); err != nil || !j.RunAt.Equal(c.t.Add(time.Hour)) ||
+		m.PendingRetries != 2 {
+		t.Fatalf("after the result: job %+v, %v; monitor %+v", j, err, m)
+	}
+
+	candidate, err := st.StartCandidateCheck(ctx, s.ID, "asha+api@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.FinishCandidateCheck(ctx, candidate.ID, store.CheckResult{
+		Outcome: "wrong_credentials", HTTPStatus: 401, Report: "{}",
+		Status: store.StatusNeedsAction, Then: plan(24 * time.Hour)}, "k2", []byte{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Status{store.StatusCheckPending, store.StatusVerified}
+	if fmt.Sprint(seen) != fmt.Sprint(want) || len(done) != 2 ||
+		!done[1].Schedule.RunAt.Equal(c.t.Add(time.Hour)) {
+		t.Errorf("plans saw %v (want %v) and %d were done", seen, want, len(done))
+	}
+	if j, _ := st.QueuedJob(ctx, s.ID); !j.RunAt.Equal(c.t.Add(time.Hour)) {
+		t.Errorf("a refused candidate changed the job to %+v", j)
 	}
 }

@@ -34,7 +34,7 @@ var ErrOtherMode = errors.New("store: the database belongs to another mode")
 // database belongs to; on ErrOtherMode nothing is written.
 func (s *Store) ClaimMode(ctx context.Context, mode Mode) (Mode, error) {
 	owner := mode
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		recorded, err := readMode(ctx, tx)
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (s *Store) CheckWritable(ctx context.Context) error {
 	return tx.Rollback()
 }
 
-func readMode(ctx context.Context, tx *sql.Tx) (Mode, error) {
+func readMode(ctx context.Context, tx *wtx) (Mode, error) {
 	var v string
 	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaMode).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -97,7 +97,7 @@ func readMode(ctx context.Context, tx *sql.Tx) (Mode, error) {
 	return Mode(v), nil
 }
 
-func setMeta(ctx context.Context, tx *sql.Tx, key, value, now string) error {
+func setMeta(ctx context.Context, tx *wtx, key, value, now string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value, now)

@@ -26,7 +26,7 @@ func (s *Store) AddNote(ctx context.Context, sellerID int64, body string, by Act
 	error) {
 	n := Note{SellerID: sellerID, AuthorID: by.StaffID, At: s.Now(), Body: body}
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sellers WHERE id = ?`, sellerID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func insertResumeToken(ctx context.Context, tx *sql.Tx, sellerID int64, hash []byte,
+func insertResumeToken(ctx context.Context, tx *wtx, sellerID int64, hash []byte,
 	now time.Time, ttl time.Duration) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM resume_tokens WHERE seller_id = ?`,
 		sellerID); err != nil {
@@ -33,7 +33,7 @@ func insertResumeToken(ctx context.Context, tx *sql.Tx, sellerID int64, hash []b
 func (s *Store) ReplaceResumeToken(ctx context.Context, sellerID int64, hash []byte,
 	ttl time.Duration, actor string) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		if err := insertResumeToken(ctx, tx, sellerID, hash, now, ttl); err != nil {
 			return err
 		}

@@ -56,7 +56,7 @@ func (s *Store) Case(ctx context.Context, sellerID int64) (SellerCase, error) {
 // kept), an "invited" event and the audit entry, in one transaction.
 func (s *Store) InviteSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 	linkTTL time.Duration, by Actor) (Seller, error) {
-	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *sql.Tx, id int64,
+	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *wtx, id int64,
 		now time.Time) error {
 		if err := insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventInvited,
 			Actor: by.Name()}); err != nil {
@@ -75,7 +75,7 @@ func (s *Store) AssignSellers(ctx context.Context, ids []int64, assigneeID int64
 	now := s.Now()
 	changed := 0
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		name, detail := "", "nobody"
 		assignee := sql.NullInt64{Int64: assigneeID, Valid: assigneeID != 0}
 		if assigneeID != 0 {
@@ -132,7 +132,7 @@ func (s *Store) RecordCheckRequest(ctx context.Context, sellerID int64, by Actor
 func (s *Store) NewResumeLink(ctx context.Context, sellerID int64, tokenHash []byte,
 	ttl time.Duration, by Actor) error {
 	return s.sellerAction(ctx, sellerID, by, EventLinkCreated, AuditResumeLinkCreated,
-		func(tx *sql.Tx, now time.Time) error {
+		func(tx *wtx, now time.Time) error {
 			return insertResumeToken(ctx, tx, sellerID, tokenHash, now, ttl)
 		})
 }
@@ -142,7 +142,7 @@ func (s *Store) NewResumeLink(ctx context.Context, sellerID int64, tokenHash []b
 // email is kept to prefill the form. It returns ErrNoSecret when no password is stored.
 func (s *Store) ClearCredentials(ctx context.Context, sellerID int64, by Actor) error {
 	return s.sellerAction(ctx, sellerID, by, EventCredentialsCleared, AuditCredentialsCleared,
-		func(tx *sql.Tx, now time.Time) error {
+		func(tx *wtx, now time.Time) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM secrets WHERE seller_id = ? AND
 				purpose = ?`, sellerID, PurposePassword)
 			if err != nil {
@@ -168,7 +168,7 @@ func (s *Store) ClearCredentials(ctx context.Context, sellerID int64, by Actor) 
 // while it is archived. Archiving an archived seller keeps the first time.
 func (s *Store) ArchiveSeller(ctx context.Context, sellerID int64, by Actor) error {
 	return s.sellerAction(ctx, sellerID, by, EventArchived, AuditSellerArchived,
-		func(tx *sql.Tx, now time.Time) error {
+		func(tx *wtx, now time.Time) error {
 			_, err := tx.ExecContext(ctx, `UPDATE sellers SET archived_at = COALESCE(archived_at,
 				?), updated_at = ? WHERE id = ?`, formatTime(now), formatTime(now), sellerID)
 			if err != nil {
@@ -181,7 +181,7 @@ func (s *Store) ArchiveSeller(ctx context.Context, sellerID int64, by Actor) err
 // RestoreSeller puts an archived seller back in the queue.
 func (s *Store) RestoreSeller(ctx context.Context, sellerID int64, by Actor) error {
 	return s.sellerAction(ctx, sellerID, by, EventRestored, AuditSellerRestored,
-		func(tx *sql.Tx, now time.Time) error {
+		func(tx *wtx, now time.Time) error {
 			_, err := tx.ExecContext(ctx, `UPDATE sellers SET archived_at = NULL, updated_at = ?
 				WHERE id = ?`, formatTime(now), sellerID)
 			if err != nil {
@@ -194,9 +194,9 @@ func (s *Store) RestoreSeller(ctx context.Context, sellerID int64, by Actor) err
 // sellerAction runs change (when not nil) on an existing seller and records the event and the
 // audit entry, in one transaction. It returns ErrNotFound for an unknown seller.
 func (s *Store) sellerAction(ctx context.Context, sellerID int64, by Actor, kind, action string,
-	change func(*sql.Tx, time.Time) error) error {
+	change func(*wtx, time.Time) error) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sellers WHERE id = ?`, sellerID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {

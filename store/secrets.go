@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 )
@@ -31,7 +30,7 @@ const PurposeToken = "shiprocket_token"
 // either all move to the new key or none does. It returns how many values were re-encrypted.
 func (s *Store) ResealSecrets(ctx context.Context, reseal ResealFunc) (int, error) {
 	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT seller_id, purpose, key_id, sealed FROM secrets
 			UNION ALL SELECT seller_id, ?, key_id, sealed FROM tokens
 			ORDER BY 1, 2`, PurposeToken)

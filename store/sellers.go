@@ -80,7 +80,7 @@ func scanSeller(row interface{ Scan(...any) error }) (Seller, error) {
 // kept) and a "created" event, in one transaction.
 func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 	linkTTL time.Duration, actor string) (Seller, error) {
-	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *sql.Tx, id int64,
+	return s.insertSeller(ctx, n, tokenHash, linkTTL, func(tx *wtx, id int64,
 		now time.Time) error {
 		return insertEvent(ctx, tx, Event{SellerID: id, At: now, Kind: EventCreated, Actor: actor})
 	})
@@ -89,12 +89,12 @@ func (s *Store) CreateSeller(ctx context.Context, n NewSeller, tokenHash []byte,
 // insertSeller adds a seller row and its first resume link, then lets record add the events
 // that say who made it, all in one transaction.
 func (s *Store) insertSeller(ctx context.Context, n NewSeller, tokenHash []byte,
-	linkTTL time.Duration, record func(tx *sql.Tx, id int64, now time.Time) error) (Seller,
+	linkTTL time.Duration, record func(tx *wtx, id int64, now time.Time) error) (Seller,
 	error) {
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO sellers
 			(store_name, contact_name, login_email, created_at, updated_at, last_activity_at)
 			VALUES (?, ?, ?, ?, ?, ?)`,
@@ -160,7 +160,7 @@ func (s *Store) ReachStep(ctx context.Context, sellerID int64, n int, awaiting b
 		return nil
 	}
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		var step int
 		var status Status
 		err := tx.QueryRowContext(ctx, `SELECT step, status FROM sellers WHERE id = ?`, sellerID).

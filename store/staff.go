@@ -142,7 +142,7 @@ func (s *Store) HasStaff(ctx context.Context) (bool, error) {
 // otherActiveAdmins counts the active admins other than id: an active admin can lose the role, or
 // be disabled, only when this is at least 1. The count and the change run in one transaction, and
 // the store has a single writer, so two admins demoting each other cannot both succeed.
-func otherActiveAdmins(ctx context.Context, tx *sql.Tx, id int64) (int, error) {
+func otherActiveAdmins(ctx context.Context, tx *wtx, id int64) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff
 		WHERE role = ? AND disabled_at IS NULL AND id != ?`, RoleAdmin, id).Scan(&n)
@@ -153,7 +153,7 @@ func otherActiveAdmins(ctx context.Context, tx *sql.Tx, id int64) (int, error) {
 }
 
 // staffForUpdate loads an account inside a transaction, or ErrNotFound.
-func staffForUpdate(ctx context.Context, tx *sql.Tx, id int64) (Staff, error) {
+func staffForUpdate(ctx context.Context, tx *wtx, id int64) (Staff, error) {
 	st, err := scanStaff(tx.QueryRowContext(ctx,
 		`SELECT `+staffColumns+` FROM staff WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -174,7 +174,7 @@ func (s *Store) SetStaffRole(ctx context.Context, id int64, role string, by Acto
 	}
 	now := s.Now()
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		st, err := staffForUpdate(ctx, tx, id)
 		if err != nil || st.Role == role {
 			return err
@@ -204,7 +204,7 @@ func (s *Store) SetStaffRole(ctx context.Context, id int64, role string, by Acto
 func (s *Store) DisableStaff(ctx context.Context, id int64, by Actor) error {
 	now := s.Now()
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		st, err := staffForUpdate(ctx, tx, id)
 		if err != nil {
 			return err
@@ -233,7 +233,7 @@ func (s *Store) DisableStaff(ctx context.Context, id int64, by Actor) error {
 func (s *Store) EnableStaff(ctx context.Context, id int64, by Actor) error {
 	now := s.Now()
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		st, err := staffForUpdate(ctx, tx, id)
 		if err != nil || st.Active() {
 			return err
@@ -254,7 +254,7 @@ const (
 
 // insertStaffLink stores a link's hash, replacing any earlier link with the same purpose and
 // account (staffID 0: no account, the first-run set-up).
-func insertStaffLink(ctx context.Context, tx *sql.Tx, staffID int64, purpose string,
+func insertStaffLink(ctx context.Context, tx *wtx, staffID int64, purpose string,
 	hash []byte, now time.Time, ttl time.Duration) error {
 	owner := sql.NullInt64{Int64: staffID, Valid: staffID != 0}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_links WHERE purpose = ? AND
@@ -309,7 +309,7 @@ func (s *Store) AddStaffMember(ctx context.Context, n NewStaff, linkHash []byte,
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO staff (email, name, password_hash, role,
 			created_at) VALUES (?, ?, '', ?, ?)`, n.Email, n.Name, n.Role, formatTime(now))
 		if err != nil {
@@ -339,7 +339,7 @@ func (s *Store) ResetStaffPassword(ctx context.Context, id int64, linkHash []byt
 	ttl time.Duration, by Actor) error {
 	now := s.Now()
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		if _, err := staffForUpdate(ctx, tx, id); err != nil {
 			return err
 		}
@@ -382,7 +382,7 @@ func (s *Store) SetPasswordByLink(ctx context.Context, linkHash []byte, password
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var err error
 		if id, err = staffLink(ctx, tx, linkHash, LinkPassword, now); err != nil {
 			return err
@@ -410,7 +410,7 @@ func (s *Store) SetPasswordByLink(ctx context.Context, linkHash []byte, password
 // with an audit entry.
 func (s *Store) ChangePassword(ctx context.Context, passwordHash string, by Actor) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		if _, err := staffForUpdate(ctx, tx, by.StaffID); err != nil {
 			return err
 		}
@@ -418,7 +418,7 @@ func (s *Store) ChangePassword(ctx context.Context, passwordHash string, by Acto
 	})
 }
 
-func setPassword(ctx context.Context, tx *sql.Tx, id int64, passwordHash string, by Actor,
+func setPassword(ctx context.Context, tx *wtx, id int64, passwordHash string, by Actor,
 	now time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash = ?,
 		session_version = session_version + 1 WHERE id = ?`, passwordHash, id)
@@ -433,7 +433,7 @@ func setPassword(ctx context.Context, tx *sql.Tx, id int64, passwordHash string,
 func (s *Store) CreateFirstAdminLink(ctx context.Context, linkHash []byte,
 	ttl time.Duration) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		if err := noStaffYet(ctx, tx); err != nil {
 			return err
 		}
@@ -465,7 +465,7 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, linkHash []byte, email, na
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		if _, err := staffLink(ctx, tx, linkHash, LinkFirstAdmin, now); err != nil {
 			return err
 		}
@@ -495,7 +495,7 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, linkHash []byte, email, na
 	return s.StaffByID(ctx, id)
 }
 
-func noStaffYet(ctx context.Context, tx *sql.Tx) error {
+func noStaffYet(ctx context.Context, tx *wtx) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff`).Scan(&n); err != nil {
 		return fmt.Errorf("count staff: %w", err)

@@ -41,9 +41,12 @@ type Store struct {
 	now   func() time.Time
 	// cache keeps the review queue's counts and summary until the next write (readcache.go).
 	cache *readCache
-	// prepared holds the read pool's statements prepared once (see readStmt).
+	// prepared holds the read pool's statements prepared once (see readStmt); writes the
+	// writer's, and toPrepare those it is still to prepare (see wtx).
 	preparedMu sync.Mutex
 	prepared   map[string]*sql.Stmt
+	writes     map[string]*sql.Stmt
+	toPrepare  map[string]bool
 }
 
 // Option changes how Open builds a Store.
@@ -81,7 +84,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	// The writer copies the log back into the database every 4000 pages (16 MiB) rather than
 	// 1000: the same index pages are written again and again, and each copy writes a page once
 	// however often it changed, so rarer copies write less.
-	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(4000)")
+	//
+	// Its statement journals (kept while a statement that may fail half-way runs) stay in
+	// memory: on disk each was a temporary file opened and closed inside a submission.
+	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(4000)"+
+		"&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -105,7 +112,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 
 	s := &Store{write: write, read: read, now: time.Now, cache: newReadCache(version),
-		prepared: map[string]*sql.Stmt{}}
+		prepared: map[string]*sql.Stmt{}, writes: map[string]*sql.Stmt{},
+		toPrepare: map[string]bool{}}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -122,6 +130,9 @@ func (s *Store) Close() error {
 	s.preparedMu.Lock()
 	var errs []error
 	for _, st := range s.prepared {
+		errs = append(errs, st.Close())
+	}
+	for _, st := range s.writes {
 		errs = append(errs, st.Close())
 	}
 	s.preparedMu.Unlock()
@@ -189,8 +200,9 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 		return fmt.Errorf("read migration %s: %w", name, err)
 	}
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	return s.tx(ctx, func(tx *wtx) error {
+		// A migration holds many statements: it is run as it is, never kept prepared.
+		if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("apply migration %s: %w", name, err)
 		}
 		_, err := tx.ExecContext(ctx,
@@ -201,12 +213,14 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 }
 
 // tx runs fn in a write transaction, committing when it returns nil.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(*wtx) error) error {
+	// Statements first met by an earlier transaction are prepared while the writer is free.
+	s.prepareWrites(ctx)
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&wtx{Tx: tx, s: s}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -214,6 +228,84 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// maxWriteStmts bounds the statements kept prepared on the writer. The store's write statements
+// number about a hundred; the bound only matters if some text were built per call.
+const maxWriteStmts = 256
+
+// wtx is a write transaction whose statements are prepared once on the writer connection and
+// kept. The pure-Go SQLite spends longer parsing most of the store's writes than running them:
+// parsing was a sixth of a credentials submit's CPU time. A statement's first run is parsed as
+// usual and asks for it to be prepared; the next transaction prepares it before it begins, since
+// the writer's only connection cannot prepare anything while a transaction holds it.
+type wtx struct {
+	*sql.Tx
+	s *Store
+}
+
+// ExecContext runs a statement in the transaction.
+func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.s.writeStmt(query); st != nil {
+		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.s.writeStmt(query); st != nil {
+		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query expected to return at most one row in the transaction.
+func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.s.writeStmt(query); st != nil {
+		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// writeStmt returns query prepared on the writer, or nil when it is not yet, in which case it
+// is noted for prepareWrites.
+func (s *Store) writeStmt(query string) *sql.Stmt {
+	s.preparedMu.Lock()
+	defer s.preparedMu.Unlock()
+	if st, ok := s.writes[query]; ok {
+		return st
+	}
+	if len(s.writes)+len(s.toPrepare) < maxWriteStmts {
+		s.toPrepare[query] = true
+	}
+	return nil
+}
+
+// prepareWrites prepares on the writer the statements writeStmt has noted. A statement that
+// fails to prepare is left to run unprepared: running it reports the error where it belongs.
+func (s *Store) prepareWrites(ctx context.Context) {
+	s.preparedMu.Lock()
+	var queries []string
+	for q := range s.toPrepare {
+		queries = append(queries, q)
+	}
+	clear(s.toPrepare)
+	s.preparedMu.Unlock()
+
+	for _, q := range queries {
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		s.preparedMu.Lock()
+		if _, ok := s.writes[q]; ok {
+			st.Close()
+		} else {
+			s.writes[q] = st
+		}
+		s.preparedMu.Unlock()
+	}
 }
 
 // Now returns the store's clock reading, in UTC.

@@ -163,6 +163,9 @@ func TestSubmitAndFinishCheck(t *testing.T) {
 		!first.StartedAt.Equal(c.t) || !first.FinishedAt.IsZero() {
 		t.Errorf("submitted check = %+v", first)
 	}
+	if stored, err := st.Check(ctx, first.ID); err != nil || stored != first {
+		t.Errorf("Submit returned %+v, the database holds %+v (%v)", first, stored, err)
+	}
 	got, _ := st.Seller(ctx, s.ID)
 	if got.Status != store.StatusCheckPending || !got.SubmittedAt.Equal(c.t) {
 		t.Errorf("after submit: %+v", got)

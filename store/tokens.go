@@ -74,7 +74,7 @@ type AuditEntry struct {
 	Address  string
 }
 
-func insertAuditRow(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+func insertAuditRow(ctx context.Context, tx *wtx, e AuditEntry) error {
 	seller := sql.NullInt64{Int64: e.SellerID, Valid: e.SellerID != 0}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, seller_id, detail,
 		address) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -89,5 +89,5 @@ func insertAuditRow(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 // seller, when (the store's clock), from which address, and a detail that never holds the token.
 func (s *Store) RecordTokenIssued(ctx context.Context, e AuditEntry) error {
 	e.At, e.Action = s.Now(), AuditTokenIssued
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertAuditRow(ctx, tx, e) })
+	return s.tx(ctx, func(tx *wtx) error { return insertAuditRow(ctx, tx, e) })
 }

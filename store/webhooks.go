@@ -76,7 +76,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	return d, nil
 }
 
-func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []NewDelivery, now time.Time) error {
+func insertDeliveries(ctx context.Context, tx *wtx, ds []NewDelivery, now time.Time) error {
 	for _, d := range ds {
 		seller := sql.NullInt64{Int64: d.SellerID, Valid: d.SellerID != 0}
 		_, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (event_id, event_type,
@@ -94,7 +94,7 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, ds []NewDelivery, now tim
 // AddDeliveries queues webhook deliveries, due at once.
 func (s *Store) AddDeliveries(ctx context.Context, ds []NewDelivery) error {
 	now := s.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertDeliveries(ctx, tx, ds, now) })
+	return s.tx(ctx, func(tx *wtx) error { return insertDeliveries(ctx, tx, ds, now) })
 }
 
 // ClaimDelivery takes the next due pending delivery and leases it until now plus lease, so that
@@ -103,7 +103,7 @@ func (s *Store) ClaimDelivery(ctx context.Context, lease time.Duration) (Deliver
 	now := s.Now()
 	var id int64
 
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM webhook_deliveries
 			WHERE state = 'pending' AND next_attempt_at <= ?
 			AND (lease_until IS NULL OR lease_until <= ?)
@@ -150,7 +150,7 @@ func (s *Store) RecordAttempt(ctx context.Context, deliveryID int64, r AttemptRe
 		at = now
 	}
 
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, http_status,
 			error, duration_ms) VALUES (?, ?, ?, ?, ?)`,
 			deliveryID, formatTime(at), r.Attempt.HTTPStatus, r.Attempt.Error,

@@ -46,14 +46,14 @@ type Loginer interface {
 	Login(ctx context.Context, email, password string) shiprocket.LoginResult
 }
 
-// Hooks hear about submissions and recorded checks, so that background work can plan the next
-// check and send notifications. They run after the change is committed, in the caller's
-// goroutine, and report their own errors: a failing hook never fails a seller's check.
+// Hooks plan the background work that follows submissions and recorded checks: the next check,
+// notifications. What they return is committed in the same transaction as the submission or the
+// check's result, so neither is ever recorded without the work that follows it.
 type Hooks interface {
-	// Submitted runs once new credentials are stored, before Shiprocket is asked.
-	Submitted(ctx context.Context, sellerID int64)
-	// Finished runs once a check's result is recorded.
-	Finished(ctx context.Context, f Finished)
+	// Submitted plans what follows new credentials, before Shiprocket is asked.
+	Submitted(sellerID int64) store.Follow
+	// Finished plans what follows a check's result.
+	Finished(f Finished) store.Follow
 }
 
 // Finished describes a recorded check for Hooks.
@@ -103,17 +103,18 @@ func (s *Service) Submit(ctx context.Context, sellerID int64, apiEmail, password
 		return Result{}, fmt.Errorf("seal password: %w", err)
 	}
 
-	check, err := s.store.Submit(ctx, store.Submission{
+	sub := store.Submission{
 		SellerID: sellerID, APIEmail: apiEmail, KeyID: keyID, Sealed: sealed,
 		Trigger: TriggerSeller, Actor: actor,
-	})
+	}
+	if s.hooks != nil {
+		sub.Then = s.hooks.Submitted(sellerID)
+	}
+	check, err := s.store.Submit(ctx, sub)
 	if err != nil {
 		return Result{}, err
 	}
 	s.log.InfoContext(ctx, "credentials submitted", "seller_id", sellerID, "check_id", check.ID)
-	if s.hooks != nil {
-		s.hooks.Submitted(context.WithoutCancel(ctx), sellerID)
-	}
 
 	return s.run(ctx, check, password)
 }
@@ -169,6 +170,7 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 	err = s.store.FinishCheck(ctx, check.ID, store.CheckResult{
 		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
 		Report: string(body), Status: status, Reason: reason,
+		Then: s.then(check, report.Outcome, status, reason),
 	})
 	if err != nil {
 		return Result{}, err
@@ -178,7 +180,6 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 		"check_id", check.ID, "outcome", report.Outcome, "status", string(status),
 		"reason", reason, "http_status", report.HTTPStatus,
 		"duration_ms", time.Since(started).Milliseconds())
-	s.finished(ctx, check, report.Outcome, status, reason)
 
 	check, err = s.store.Check(ctx, check.ID)
 	if err != nil {
@@ -187,13 +188,13 @@ func (s *Service) run(ctx context.Context, check store.Check, password string) (
 	return Result{Check: check, Report: report, Status: status, Reason: reason}, nil
 }
 
-// finished tells the hooks about a recorded check.
-func (s *Service) finished(ctx context.Context, check store.Check, outcome string,
-	status store.Status, reason string) {
+// then asks the hooks to plan what follows a check's result.
+func (s *Service) then(check store.Check, outcome string, status store.Status,
+	reason string) store.Follow {
 	if s.hooks == nil {
-		return
+		return store.Follow{}
 	}
-	s.hooks.Finished(ctx, Finished{SellerID: check.SellerID, CheckID: check.ID,
+	return s.hooks.Finished(Finished{SellerID: check.SellerID, CheckID: check.ID,
 		Trigger: check.Trigger, Outcome: outcome, Status: status, Reason: reason})
 }
 
@@ -260,6 +261,7 @@ func (s *Service) recordRefusal(ctx context.Context, sellerID int64, trigger str
 	err = s.store.FinishCheck(ctx, check.ID, store.CheckResult{
 		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
 		Report: string(body), Status: status, Reason: reason,
+		Then: s.then(check, report.Outcome, status, reason),
 	})
 	if err != nil {
 		return err
@@ -267,7 +269,6 @@ func (s *Service) recordRefusal(ctx context.Context, sellerID int64, trigger str
 	s.log.InfoContext(ctx, "credentials checked", "seller_id", sellerID, "check_id", check.ID,
 		"outcome", report.Outcome, "status", string(status), "reason", reason,
 		"http_status", report.HTTPStatus)
-	s.finished(ctx, check, report.Outcome, status, reason)
 	return nil
 }
 
@@ -317,9 +318,11 @@ func (s *Service) Replace(ctx context.Context, sellerID int64, apiEmail, passwor
 		return Result{}, false, fmt.Errorf("encode report: %w", err)
 	}
 
+	// The hooks' plan is committed only when the new password is kept.
 	err = s.store.FinishCandidateCheck(ctx, check.ID, store.CheckResult{
 		Outcome: report.Outcome, HTTPStatus: report.HTTPStatus, Message: report.Message,
 		Report: string(body), Status: status, Reason: reason,
+		Then: s.then(check, report.Outcome, status, reason),
 	}, keyID, sealed)
 	if err != nil {
 		return Result{}, false, err
@@ -327,9 +330,6 @@ func (s *Service) Replace(ctx context.Context, sellerID int64, apiEmail, passwor
 	kept := report.Outcome == string(shiprocket.OutcomeVerified)
 	s.log.InfoContext(ctx, "new password offered", "seller_id", sellerID, "check_id", check.ID,
 		"outcome", report.Outcome, "kept", kept)
-	if kept {
-		s.finished(ctx, check, report.Outcome, status, reason)
-	}
 
 	check, err = s.store.Check(ctx, check.ID)
 	if err != nil {
