@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var o options
 	bare := fs.String("bare", "", "internal: serve the bare baseline handler on this address")
+	floor := fs.String("floor", "", "internal: serve the stack floor on this address")
 	fs.BoolVar(&o.quick, "quick", false, "shorter measurements (same database size)")
 	fs.IntVar(&o.sellers, "sellers", 100_000, "sellers to seed")
 	fs.StringVar(&o.src, "src", ".", "directory of the portal's source to build and measure")
@@ -82,6 +83,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *bare != "" {
 		return serveBare(ctx, *bare)
+	}
+	if *floor != "" {
+		return serveFloor(ctx, *floor)
 	}
 	if o.sellers < 20_000 {
 		return errors.New("-sellers: use at least 20000, so that every pool fills")
@@ -123,8 +127,12 @@ func serveBare(ctx context.Context, addr string) error {
 	hello := func(c echo.Context) error { return c.String(http.StatusOK, "Hello, World!") }
 	e.GET("/", hello)
 	e.GET("/healthz", hello)
+	return serveUntilDone(ctx, addr, e)
+}
 
-	srv := &http.Server{Addr: addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+// serveUntilDone serves h on addr until ctx ends, then shuts the server down.
+func serveUntilDone(ctx context.Context, addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {

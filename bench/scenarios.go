@@ -75,6 +75,7 @@ type bench struct {
 	staff     *user
 	wizard    []*sessionUser
 	bareTput  *sample
+	floorTput *sample
 	bareOpen  *sample
 
 	// overall is the highest per-scenario peak RSS.
@@ -155,6 +156,13 @@ func (b *bench) all(ctx context.Context) ([]result, error) {
 		return nil, err
 	}
 	rows = append(rows, bare...)
+	if b.wants("wizard") {
+		floor, err := b.stackFloor(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("stack floor: %w", err)
+		}
+		rows = append(rows, floor)
+	}
 
 	steps := []struct {
 		name string
@@ -526,6 +534,13 @@ func (b *bench) wizardStep(ctx context.Context) (result, error) {
 	b.failNote("wizard", s)
 
 	ratio := s.throughput() / b.bareTput.throughput()
+	if b.floorTput != nil && b.floorTput.throughput() > 0 {
+		floor := b.floorTput.throughput() / b.bareTput.throughput()
+		b.notes = append(b.notes, fmt.Sprintf("Wizard step page: the stack floor, the same "+
+			"page with none of the portal's own work, served %.2f× the bare handler's "+
+			"throughput; the portal's page served %.0f%% of the floor's", floor,
+			100*s.throughput()/b.floorTput.throughput()))
+	}
 	return b.row("Wizard step page (with session)", fmt.Sprintf("closed loop, %d connections",
 		closedWorkers), s, 0, fmt.Sprintf("≥ %.0f%% of bare", wizardShare*100),
 		ratio >= wizardShare, fmt.Sprintf("%.2f× throughput", ratio)), nil

@@ -43,6 +43,8 @@ func newSessionStores(cfg Config) *sessionStores {
 		Secure: cfg.secure(), SameSite: http.SameSiteStrictMode,
 	}
 
+	useSessionCodec(seller)
+	useSessionCodec(staff)
 	return &sessionStores{
 		seller: seller, staff: staff,
 		sellerName: cookieName(cfg, sellerSessionName),

@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gorilla/securecookie"
 
+	"github.com/aicofounder/shiprocket-portal/handlers"
 	"github.com/aicofounder/shiprocket-portal/password"
 	"github.com/aicofounder/shiprocket-portal/shiprocket"
 	"github.com/aicofounder/shiprocket-portal/shiprocket/shiprockettest"
@@ -370,6 +371,7 @@ func sessionCodecs(keys *vault.Keyring) []securecookie.Codec {
 	codecs := securecookie.CodecsFromPairs(pairs...)
 	for _, c := range codecs {
 		c.(*securecookie.SecureCookie).MaxAge(12 * 60 * 60)
+		c.(*securecookie.SecureCookie).SetSerializer(handlers.SessionCodec{})
 	}
 	return codecs
 }
