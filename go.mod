@@ -9,6 +9,7 @@ require (
 	github.com/chromedp/chromedp v0.23.1
 	github.com/gorilla/securecookie v1.1.2
 	github.com/gorilla/sessions v1.4.0
+	github.com/klauspost/compress v1.20.5
 	github.com/labstack/echo/v4 v4.16.5
 	golang.org/x/crypto v0.59.0
 	golang.org/x/net v0.62.0

@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"compress/gzip"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/aicofounder/shiprocket-portal/static"
 	"github.com/aicofounder/shiprocket-portal/views"
@@ -137,29 +135,4 @@ func sellerErrorText(c echo.Context, status int) (title, message string, ok bool
 		message = t.BadRequest
 	}
 	return t.Title(status), message, true
-}
-
-// compress gzips responses that are worth it. Static files are skipped: they are compressed once,
-// ahead of time, by the static package. So is the machine API, which answers small JSON bodies.
-//
-// Pages carry secrets (the CSRF token, a resume link once), and compressing a secret next to
-// text an attacker chooses can leak it through the response's size (BREACH). Pages here echo only
-// what the seller posted themselves, and another site cannot post for them: the CSRF token, the
-// Sec-Fetch-Site check and SameSite cookies refuse it.
-//
-// Level 1 packs a page almost as small as the default level at a third of the CPU, which the
-// benchmark (docs/benchmark.md) showed to be a quarter of a wizard page's cost. Only GET is
-// compressed: the middleware holds a compressor of some 600 KB from a request's start to its
-// end, and a form post mostly answers with a redirect after waiting seconds for Shiprocket, so
-// 200 sellers submitting at once held over 100 MB of compressors for nothing.
-func compress() echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{
-		Level:     gzip.BestSpeed,
-		MinLength: 1024,
-		Skipper: func(c echo.Context) bool {
-			path := c.Request().URL.Path
-			return c.Request().Method != http.MethodGet ||
-				strings.HasPrefix(path, static.Prefix) || strings.HasPrefix(path, "/api/")
-		},
-	})
 }
