@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,7 +60,8 @@ func serveFloor(ctx context.Context, addr string) error {
 		return err
 	}
 	path := os.Getenv(floorDBEnv)
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+
+		"?_pragma=query_only(1)")
 	if err != nil {
 		return err
 	}

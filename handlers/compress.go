@@ -25,9 +25,9 @@ const compressMin = 1024
 // Sec-Fetch-Site check and SameSite cookies refuse it.
 //
 // The compressor is klauspost/compress at level 1: a wizard page in 12 µs where the standard
-// library's level 1 took 27 µs, for the same size, and the CSV export's 18 MB likewise
-// (docs/benchmark.md). Only GET is compressed: a form post mostly answers with a redirect after
-// waiting seconds for Shiprocket, and would hold a compressor for nothing while it waits.
+// library's level 1 took 27 µs, for the same size (docs/benchmark.md). Only GET is compressed: a
+// post answers with a redirect, or with its form shown again beside what was posted and the CSRF
+// token, which is the shape BREACH needs; such answers are small anyway.
 func compress() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -53,31 +53,38 @@ func compress() echo.MiddlewareFunc {
 	}
 }
 
-// acceptsGzip reports whether an Accept-Encoding header allows gzip: named (or "*") without
-// q=0.
+// acceptsGzip reports whether an Accept-Encoding header allows gzip: named with a q-value
+// above 0, or not named and allowed by "*".
 func acceptsGzip(values []string) bool {
+	gzipQ, anyQ := -1.0, -1.0
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
 			coding, params, _ := strings.Cut(part, ";")
-			coding = strings.ToLower(strings.TrimSpace(coding))
-			if coding != "gzip" && coding != "*" {
-				continue
-			}
-			q := 1.0
-			for _, p := range strings.Split(params, ";") {
-				name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
-				if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
-					if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
-						q = f
-					}
-				}
-			}
-			if q > 0 {
-				return true
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip":
+				gzipQ = qValue(params)
+			case "*":
+				anyQ = qValue(params)
 			}
 		}
 	}
-	return false
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return anyQ > 0
+}
+
+// qValue returns the q parameter among a coding's parameters, 1 when absent or unreadable.
+func qValue(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+				return f
+			}
+		}
+	}
+	return 1
 }
 
 // gzippers keeps level-1 compressors between answers: each holds tables of a few hundred
@@ -129,11 +136,13 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Flush compresses whatever is held back, since a stream's length is not known, and pushes it
-// to the client.
+// Flush decides at once, since a stream's length is not known: it compresses from here on,
+// unless the answer is already encoded or has no body, and pushes what there is to the client.
 func (w *gzipWriter) Flush() {
-	if w.z == nil && !w.plain && len(w.pending) > 0 {
-		if err := w.startGzip(); err != nil {
+	if w.z == nil && !w.plain {
+		if w.Header().Get("Content-Encoding") != "" || !bodyAllowed(w.statusOr200()) {
+			w.sendPlain()
+		} else if err := w.startGzip(); err != nil {
 			return
 		}
 	}
@@ -171,6 +180,11 @@ func (w *gzipWriter) sendPlain() {
 	if w.status != 0 {
 		w.ResponseWriter.WriteHeader(w.status)
 	}
+}
+
+// bodyAllowed reports whether an answer with this status may carry a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
 func (w *gzipWriter) statusOr200() int {

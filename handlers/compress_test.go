@@ -44,6 +44,25 @@ func TestCompress(t *testing.T) {
 		}
 		return nil
 	})
+	e.GET("/flush-first", func(c echo.Context) error {
+		c.Response().Header().Set("Content-Type", "text/plain; charset=utf-8")
+		c.Response().WriteHeader(http.StatusOK)
+		c.Response().Flush()
+		_, err := io.WriteString(c.Response(), big)
+		return err
+	})
+	e.GET("/flush-missing", func(c echo.Context) error {
+		c.Response().Header().Set("Content-Type", "text/plain; charset=utf-8")
+		c.Response().WriteHeader(http.StatusNotFound)
+		c.Response().Flush()
+		_, err := io.WriteString(c.Response(), small)
+		return err
+	})
+	e.GET("/flush-empty", func(c echo.Context) error {
+		c.Response().WriteHeader(http.StatusNoContent)
+		c.Response().Flush()
+		return nil
+	})
 	e.GET("/error", func(c echo.Context) error { return echo.NewHTTPError(http.StatusTeapot) })
 	e.POST("/big", func(c echo.Context) error { return c.HTML(http.StatusOK, big) })
 	e.GET("/static/app.css", func(c echo.Context) error { return c.HTML(http.StatusOK, big) })
@@ -69,6 +88,9 @@ func TestCompress(t *testing.T) {
 			strings.Repeat("plain words ", 200), true},
 		{"GET", "/encoded", "gzip", 200, false, "text/css", big, true},
 		{"GET", "/stream", "gzip", 200, true, "text/csv", "a,b\na,b\na,b\n", true},
+		{"GET", "/flush-first", "gzip", 200, true, "text/plain; charset=utf-8", big, true},
+		{"GET", "/flush-missing", "gzip", 404, true, "text/plain; charset=utf-8", small, true},
+		{"GET", "/flush-empty", "gzip", 204, false, "", "", true},
 		{"GET", "/error", "gzip", 418, false, "application/json",
 			`{"message":"I'm a teapot"}` + "\n", true},
 		{"POST", "/big", "gzip", 200, false, "text/html; charset=UTF-8", big, false},
@@ -122,7 +144,8 @@ func TestCompress(t *testing.T) {
 				if body, err = io.ReadAll(zr); err != nil {
 					t.Fatal(err)
 				}
-				if tt.path != "/stream" && len(raw) >= len(body) {
+				if !strings.Contains(tt.path, "stream") && !strings.Contains(tt.path, "flush") &&
+					len(raw) >= len(body) {
 					t.Errorf("%d compressed bytes for %d", len(raw), len(body))
 				}
 			}
@@ -134,6 +157,34 @@ func TestCompress(t *testing.T) {
 }
 
 func trim(s string) string { return s[:min(len(s), 40)] }
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		header []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"gzip"}, true},
+		{[]string{"GZIP"}, true},
+		{[]string{"deflate, gzip;q=0.5"}, true},
+		{[]string{"br", "gzip"}, true},
+		{[]string{"gzip;q=0"}, false},
+		{[]string{"gzip; q=0.000"}, false},
+		{[]string{"gzip;q=0.001"}, true},
+		{[]string{"identity"}, false},
+		{[]string{"*"}, true},
+		{[]string{"*;q=0"}, false},
+		{[]string{"gzip;q=0, *"}, false},
+		{[]string{"*, gzip;q=0"}, false},
+		{[]string{"*;q=0, gzip"}, true},
+		{[]string{"x-gzip"}, false},
+	}
+	for _, tt := range tests {
+		if got := acceptsGzip(tt.header); got != tt.want {
+			t.Errorf("Accept-Encoding %q: %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
 
 // TestCompressStreamsAsItGoes checks that a flushed stream reaches the client before the handler
 // ends, as the CSV export needs.

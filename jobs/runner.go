@@ -143,7 +143,8 @@ func (silent) Wake() {}
 // Submitted plans the safety retry for new credentials and announces them; see verify.Hooks.
 func (r *Runner) Submitted(sellerID int64) store.Follow {
 	now := r.clock.Now()
-	return r.follow(func(_ store.Seller, m store.Monitor) decision {
+	return r.follow("plan after submission", sellerID, func(_ store.Seller,
+		m store.Monitor) decision {
 		return r.policy.submitted(m, now)
 	})
 }
@@ -152,7 +153,8 @@ func (r *Runner) Submitted(sellerID int64) store.Follow {
 func (r *Runner) Finished(f verify.Finished) store.Follow {
 	now := r.clock.Now()
 	jitter := r.jitter()
-	return r.follow(func(s store.Seller, m store.Monitor) decision {
+	return r.follow("plan after check", f.SellerID, func(s store.Seller,
+		m store.Monitor) decision {
 		return r.policy.finished(s, m, f, now, jitter)
 	})
 }
@@ -169,14 +171,21 @@ func (r *Runner) jitter() time.Duration {
 // update applies a policy decision about one seller in a transaction of its own.
 func (r *Runner) update(ctx context.Context, sellerID int64,
 	decide func(store.Seller, store.Monitor) decision) error {
-	return r.store.UpdateMonitor(ctx, sellerID, r.follow(decide))
+	return r.store.UpdateMonitor(ctx, sellerID, r.follow("plan", sellerID, decide))
 }
 
 // follow turns a policy decision into the store's change, webhook deliveries included, and once
-// it has committed wakes the webhook sender (when something was announced) and the job loop.
-func (r *Runner) follow(decide func(store.Seller, store.Monitor) decision) store.Follow {
+// it has committed wakes the webhook sender (when something was announced) and the job loop. A
+// plan that fails is logged as what; the write it followed is kept without it, and Reconcile
+// restores the missing job or announcement within the hour.
+func (r *Runner) follow(what string, sellerID int64,
+	decide func(store.Seller, store.Monitor) decision) store.Follow {
 	now := r.clock.Now()
 	return store.Follow{
+		Failed: func(err error) {
+			r.log.Error(what+" failed; kept the write without it until reconciliation",
+				"seller_id", sellerID, "error", err)
+		},
 		Decide: func(s store.Seller, m store.Monitor) (store.MonitorChange, error) {
 			d := decide(s, m)
 			d.monitor.SellerID = s.ID

@@ -47,7 +47,7 @@ type Submission struct {
 	Sealed   []byte
 	Trigger  string
 	Actor    string
-	// Then is the background work that follows the submission, committed with it.
+	// Then is the background work that follows the submission, committed with it (see Follow).
 	Then Follow
 }
 
@@ -57,41 +57,39 @@ type Submission struct {
 func (s *Store) Submit(ctx context.Context, sub Submission) (Check, error) {
 	now := s.Now()
 	var checkID int64
-	var then MonitorChange
 
-	err := s.tx(ctx, func(tx *wtx) error {
+	err := s.txThen(ctx, sub.Then, func(tx *wtx, then Follow) (*MonitorChange, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE sellers SET api_email = ?, status = ?,
 			status_reason = '', submitted_at = ?, last_activity_at = ?, updated_at = ?
 			WHERE id = ?`,
 			sub.APIEmail, StatusCheckPending, formatTime(now), formatTime(now), formatTime(now),
 			sub.SellerID)
 		if err != nil {
-			return fmt.Errorf("update seller: %w", err)
+			return nil, fmt.Errorf("update seller: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 
 		if err := upsertPassword(ctx, tx, sub.SellerID, sub.KeyID, sub.Sealed, now); err != nil {
-			return err
+			return nil, err
 		}
 
 		err = insertEvent(ctx, tx, Event{SellerID: sub.SellerID, At: now, Kind: EventSubmitted,
 			Actor: sub.Actor, Detail: sub.APIEmail})
 		if err != nil {
-			return err
+			return nil, err
 		}
 
-		checkID, err = insertCheck(ctx, tx, sub.SellerID, sub.Trigger, sub.APIEmail, now)
-		if err == nil {
-			then, err = sub.Then.apply(ctx, tx, sub.SellerID, now)
+		if checkID, err = insertCheck(ctx, tx, sub.SellerID, sub.Trigger, sub.APIEmail,
+			now); err != nil {
+			return nil, err
 		}
-		return err
+		return then.apply(ctx, tx, sub.SellerID, now)
 	})
 	if err != nil {
 		return Check{}, err
 	}
-	sub.Then.done(then)
 	return newCheck(checkID, sub.SellerID, sub.Trigger, sub.APIEmail, now), nil
 }
 
@@ -182,7 +180,7 @@ type CheckResult struct {
 	Report     string
 	Status     Status
 	Reason     string
-	// Then is the background work that follows the result, committed with it.
+	// Then is the background work that follows the result, committed with it (see Follow).
 	Then Follow
 }
 
@@ -191,25 +189,24 @@ type CheckResult struct {
 // names the check's trigger (seller, staff, auto, api) as its actor.
 func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) error {
 	now := s.Now()
-	var then MonitorChange
 
-	err := s.tx(ctx, func(tx *wtx) error {
+	return s.txThen(ctx, r.Then, func(tx *wtx, then Follow) (*MonitorChange, error) {
 		var sellerID int64
 		var trigger string
 		err := tx.QueryRowContext(ctx, `SELECT seller_id, trigger FROM checks WHERE id = ?`,
 			checkID).Scan(&sellerID, &trigger)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return fmt.Errorf("load check: %w", err)
+			return nil, fmt.Errorf("load check: %w", err)
 		}
 
 		_, err = tx.ExecContext(ctx, `UPDATE checks SET finished_at = ?, outcome = ?,
 			http_status = ?, message = ?, report = ? WHERE id = ?`,
 			formatTime(now), r.Outcome, r.HTTPStatus, r.Message, r.Report, checkID)
 		if err != nil {
-			return fmt.Errorf("update check: %w", err)
+			return nil, fmt.Errorf("update check: %w", err)
 		}
 
 		verifiedAt := sql.NullString{}
@@ -222,21 +219,16 @@ func (s *Store) FinishCheck(ctx context.Context, checkID int64, r CheckResult) e
 			r.Status, r.Reason, formatTime(now), formatTime(now), verifiedAt,
 			sellerID, sellerID, checkID)
 		if err != nil {
-			return fmt.Errorf("update seller after check: %w", err)
+			return nil, fmt.Errorf("update seller after check: %w", err)
 		}
 
 		err = insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
 			Actor: trigger, Detail: r.Outcome})
-		if err == nil {
-			then, err = r.Then.apply(ctx, tx, sellerID, now)
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return then.apply(ctx, tx, sellerID, now)
 	})
-	if err != nil {
-		return err
-	}
-	r.Then.done(then)
-	return nil
 }
 
 const checkColumns = `id, seller_id, trigger, api_email, started_at, finished_at, outcome,
@@ -347,33 +339,33 @@ func (s *Store) StartCandidateCheck(ctx context.Context, sellerID int64, apiEmai
 func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r CheckResult,
 	keyID string, sealed []byte) error {
 	now := s.Now()
-	var then MonitorChange
-	err := s.tx(ctx, func(tx *wtx) error {
+	return s.txThen(ctx, r.Then, func(tx *wtx, then Follow) (*MonitorChange, error) {
 		var sellerID int64
 		var apiEmail string
 		err := tx.QueryRowContext(ctx, `SELECT seller_id, api_email FROM checks WHERE id = ?`,
 			checkID).Scan(&sellerID, &apiEmail)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return fmt.Errorf("load check: %w", err)
+			return nil, fmt.Errorf("load check: %w", err)
 		}
 
 		_, err = tx.ExecContext(ctx, `UPDATE checks SET finished_at = ?, outcome = ?,
 			http_status = ?, message = ?, report = ? WHERE id = ?`,
 			formatTime(now), r.Outcome, r.HTTPStatus, r.Message, r.Report, checkID)
 		if err != nil {
-			return fmt.Errorf("update check: %w", err)
+			return nil, fmt.Errorf("update check: %w", err)
 		}
 
 		if r.Outcome != "verified" {
-			return insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
-				Actor: TriggerCandidate, Detail: r.Outcome + "; the stored password is kept"})
+			return nil, insertEvent(ctx, tx, Event{SellerID: sellerID, At: now,
+				Kind: EventChecked, Actor: TriggerCandidate,
+				Detail: r.Outcome + "; the stored password is kept"})
 		}
 
 		if err := upsertPassword(ctx, tx, sellerID, keyID, sealed, now); err != nil {
-			return err
+			return nil, err
 		}
 		verifiedAt := sql.NullString{}
 		if r.Status == StatusVerified {
@@ -385,26 +377,19 @@ func (s *Store) FinishCandidateCheck(ctx context.Context, checkID int64, r Check
 			apiEmail, r.Status, r.Reason, formatTime(now), verifiedAt, formatTime(now),
 			formatTime(now), formatTime(now), sellerID)
 		if err != nil {
-			return fmt.Errorf("update seller: %w", err)
+			return nil, fmt.Errorf("update seller: %w", err)
 		}
 		if err := insertEvent(ctx, tx, Event{SellerID: sellerID, At: now,
 			Kind: EventSubmitted, Actor: ActorSeller, Detail: apiEmail}); err != nil {
-			return err
+			return nil, err
 		}
 		err = insertEvent(ctx, tx, Event{SellerID: sellerID, At: now, Kind: EventChecked,
 			Actor: TriggerCandidate, Detail: r.Outcome})
-		if err == nil {
-			then, err = r.Then.apply(ctx, tx, sellerID, now)
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return then.apply(ctx, tx, sellerID, now)
 	})
-	if err != nil {
-		return err
-	}
-	if r.Outcome == "verified" {
-		r.Then.done(then)
-	}
-	return nil
 }
 
 // upsertPassword stores (or replaces) a seller's sealed Shiprocket password.

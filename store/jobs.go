@@ -337,13 +337,52 @@ type MonitorChange struct {
 }
 
 // Follow is background work decided in the same transaction as the write it follows (a
-// submission, a check's result), so that the two commit together or not at all. Decide gets the
-// seller as that write left it and the seller's monitor row, and returns the change to apply; it
-// must not block, since the write lock is held while it runs. Done, when set, is called with the
-// change once it has committed.
+// submission, a check's result), so that the two commit together. Decide gets the seller as that
+// write left it and the seller's monitor row, and returns the change to apply; it must not
+// block, since the write lock is held while it runs. Done, when set, is called with the change
+// once it has committed.
+//
+// A plan never costs the write it follows: when Decide or its change fails, the write is
+// committed again on its own and Failed, when set, is told why. The background work then lacks
+// its plan until the hourly reconciliation of the jobs package restores it.
 type Follow struct {
 	Decide func(Seller, Monitor) (MonitorChange, error)
 	Done   func(MonitorChange)
+	Failed func(error)
+}
+
+// planError marks an error of a Follow's plan, as opposed to one of the write it follows.
+type planError struct{ err error }
+
+func (e *planError) Error() string { return "plan: " + e.err.Error() }
+func (e *planError) Unwrap() error { return e.err }
+
+// txThen runs write with f in one transaction, and calls f.Done after the commit when f's change
+// was applied. write applies f last, with f.apply, and may leave it out. When f's plan fails,
+// write runs again in a transaction of its own without it and f.Failed is told.
+func (s *Store) txThen(ctx context.Context, f Follow,
+	write func(tx *wtx, f Follow) (*MonitorChange, error)) error {
+	var ch *MonitorChange
+	err := s.tx(ctx, func(tx *wtx) error {
+		var err error
+		ch, err = write(tx, f)
+		return err
+	})
+	var pe *planError
+	if errors.As(err, &pe) {
+		err = s.tx(ctx, func(tx *wtx) error {
+			_, err := write(tx, Follow{})
+			return err
+		})
+		if err == nil && f.Failed != nil {
+			f.Failed(pe.err)
+		}
+		return err
+	}
+	if err == nil && ch != nil && f.Done != nil {
+		f.Done(*ch)
+	}
+	return err
 }
 
 // UpdateMonitor applies f on its own: the seller and its monitor row are loaded inside a write
@@ -363,13 +402,18 @@ func (s *Store) UpdateMonitor(ctx context.Context, sellerID int64, f Follow) err
 	return nil
 }
 
-// apply applies f in tx after the write it follows; a Follow without Decide does nothing.
+// apply applies f in tx after the write it follows and returns the change, or nil for a Follow
+// without Decide. Its errors are marked as the plan's, for txThen.
 func (f Follow) apply(ctx context.Context, tx *wtx, sellerID int64,
-	now time.Time) (MonitorChange, error) {
+	now time.Time) (*MonitorChange, error) {
 	if f.Decide == nil {
-		return MonitorChange{}, nil
+		return nil, nil
 	}
-	return applyFollow(ctx, tx, sellerID, f, now)
+	ch, err := applyFollow(ctx, tx, sellerID, f, now)
+	if err != nil {
+		return nil, &planError{err: err}
+	}
+	return &ch, nil
 }
 
 // done calls Done, when set.

@@ -354,7 +354,8 @@ func TestInterruptedChecksAndSellersToReconcile(t *testing.T) {
 
 // TestFollowCommitsWithTheWrite checks that the work planned after a submission or a check's
 // result commits in the same transaction: the plan sees the seller as the write left it, a
-// failing plan undoes the write, and a candidate password Shiprocket refused plans nothing.
+// failing plan never costs the write (which commits alone, and the plan is told why), and a
+// candidate password Shiprocket refused plans nothing.
 func TestFollowCommitsWithTheWrite(t *testing.T) {
 	c := newClock()
 	ctx := context.Background()
@@ -362,25 +363,46 @@ func TestFollowCommitsWithTheWrite(t *testing.T) {
 	s, _ := st.CreateSeller(ctx, newSeller("asha"), hash("t"), time.Hour, "seller")
 
 	boom := errors.New("boom")
+	var failures []error
 	failing := store.Follow{
 		Decide: func(store.Seller, store.Monitor) (store.MonitorChange, error) {
-			return store.MonitorChange{}, boom
+			return store.MonitorChange{Schedule: &store.JobSpec{Kind: store.JobRetry,
+				RunAt: c.t}}, boom
 		},
-		Done: func(store.MonitorChange) { t.Error("Done called after a failed plan") },
+		Done:   func(store.MonitorChange) { t.Error("Done called after a failed plan") },
+		Failed: func(err error) { failures = append(failures, err) },
 	}
-	_, err := st.Submit(ctx, store.Submission{SellerID: s.ID, APIEmail: "asha+api@example.com",
-		KeyID: "k1", Sealed: []byte{1}, Trigger: "seller", Actor: "seller", Then: failing})
-	if !errors.Is(err, boom) {
-		t.Fatalf("submit with a failing plan: %v, want boom", err)
+	first, err := st.Submit(ctx, store.Submission{SellerID: s.ID,
+		APIEmail: "asha+api@example.com", KeyID: "k1", Sealed: []byte{1}, Trigger: "seller",
+		Actor: "seller", Then: failing})
+	if err != nil {
+		t.Fatalf("submit with a failing plan: %v", err)
 	}
 	got, _ := st.Seller(ctx, s.ID)
 	checks, _ := st.Checks(ctx, s.ID)
-	if got.Status != s.Status || got.APIEmail != "" || len(checks) != 0 {
-		t.Fatalf("a failed plan left the submission: status %s, api email %q, %d checks",
-			got.Status, got.APIEmail, len(checks))
+	if got.Status != store.StatusCheckPending || got.APIEmail != "asha+api@example.com" ||
+		len(checks) != 1 || checks[0].ID != first.ID {
+		t.Fatalf("after a failed plan: status %s, api email %q, %d checks", got.Status,
+			got.APIEmail, len(checks))
 	}
-	if _, err := st.Secret(ctx, s.ID, store.PurposePassword); !errors.Is(err, store.ErrNoSecret) {
-		t.Fatalf("a failed plan left the password: %v", err)
+	if sec, err := st.Secret(ctx, s.ID, store.PurposePassword); err != nil || sec.KeyID != "k1" {
+		t.Fatalf("after a failed plan the password is %+v, %v", sec, err)
+	}
+	if _, err := st.QueuedJob(ctx, s.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the failed plan's job was written: %v", err)
+	}
+	if len(failures) != 1 || !errors.Is(failures[0], boom) {
+		t.Fatalf("Failed was told %v, want boom once", failures)
+	}
+
+	// A result whose plan fails is recorded all the same.
+	err = st.FinishCheck(ctx, first.ID, store.CheckResult{Outcome: "unavailable",
+		HTTPStatus: 503, Report: "{}", Status: store.StatusCheckPending, Then: failing})
+	if err != nil {
+		t.Fatalf("result with a failing plan: %v", err)
+	}
+	if c, _ := st.Check(ctx, first.ID); c.Outcome != "unavailable" || len(failures) != 2 {
+		t.Fatalf("after a failed plan the check is %+v; %d failures told", c, len(failures))
 	}
 
 	// plan records the seller's status as the write left it, and schedules a job at a time that

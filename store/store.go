@@ -47,6 +47,8 @@ type Store struct {
 	prepared   map[string]*sql.Stmt
 	writes     map[string]*sql.Stmt
 	toPrepare  map[string]bool
+	// writesPrepared counts the statements run prepared, which tests read.
+	writesPrepared int
 }
 
 // Option changes how Open builds a Store.
@@ -84,11 +86,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	// The writer copies the log back into the database every 4000 pages (16 MiB) rather than
 	// 1000: the same index pages are written again and again, and each copy writes a page once
 	// however often it changed, so rarer copies write less.
-	//
-	// Its statement journals (kept while a statement that may fail half-way runs) stay in
-	// memory: on disk each was a temporary file opened and closed inside a submission.
-	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(4000)"+
-		"&_pragma=temp_store(MEMORY)")
+	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(4000)")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -121,6 +119,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// From here on the writer keeps its temporary files in memory. Its statement journals (kept
+	// while a statement that may fail half-way runs) were temporary files opened and closed
+	// inside every submission. Migrations ran before this on purpose: temporary storage in
+	// memory also holds sorts, and building an index over a large table would sort it all in
+	// memory. Should the writer's connection ever be opened again, it goes back to files, which
+	// is only slower.
+	if _, err := s.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("set temporary storage: %w", err)
 	}
 	return s, nil
 }
@@ -252,20 +260,21 @@ func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query in the transaction.
-func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.s.writeStmt(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return t.Tx.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext runs a query expected to return at most one row in the transaction.
+// QueryRowContext runs a query expected to return at most one row in the transaction. The row
+// must be scanned before the same query runs again in the transaction: both would use the one
+// prepared statement. Every caller scans at once.
 func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := t.s.writeStmt(query); st != nil {
 		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction, never prepared: its rows may stay open while
+// the caller runs other statements, the same query among them, which one shared prepared
+// statement could not do. No query that returns many rows is on a hot path of writes.
+func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, query, args...)
 }
 
 // writeStmt returns query prepared on the writer, or nil when it is not yet, in which case it
@@ -274,6 +283,7 @@ func (s *Store) writeStmt(query string) *sql.Stmt {
 	s.preparedMu.Lock()
 	defer s.preparedMu.Unlock()
 	if st, ok := s.writes[query]; ok {
+		s.writesPrepared++
 		return st
 	}
 	if len(s.writes)+len(s.toPrepare) < maxWriteStmts {

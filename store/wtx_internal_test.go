@@ -9,8 +9,10 @@ import (
 )
 
 // TestWriteStatementsArePrepared checks that a write statement is prepared after its first run
-// and that later transactions run it prepared with the right results, that a statement SQLite
-// refuses still reports its error, and that the number kept prepared is bounded.
+// and that later transactions run it prepared with the right results, that a query's rows can
+// stay open while the same query runs again, that the writer keeps temporary files in memory
+// once migrations are done, that a statement SQLite refuses still reports its error, and that
+// the number kept prepared is bounded.
 func TestWriteStatementsArePrepared(t *testing.T) {
 	ctx := context.Background()
 	st, err := Open(ctx, filepath.Join(t.TempDir(), "portal.db"))
@@ -25,7 +27,13 @@ func TestWriteStatementsArePrepared(t *testing.T) {
 		defer st.preparedMu.Unlock()
 		return st.writes[q] != nil
 	}
+	runs := func() int {
+		st.preparedMu.Lock()
+		defer st.preparedMu.Unlock()
+		return st.writesPrepared
+	}
 	for i := range 3 {
+		before := runs()
 		err := st.tx(ctx, func(tx *wtx) error {
 			_, err := tx.ExecContext(ctx, insert, fmt.Sprintf("test-%d", i), fmt.Sprint(i))
 			return err
@@ -33,9 +41,13 @@ func TestWriteStatementsArePrepared(t *testing.T) {
 		if err != nil {
 			t.Fatalf("insert %d: %v", i, err)
 		}
-		// The first run asks for the statement; the next transaction prepares it.
+		// The first run asks for the statement; the next transaction prepares it and runs
+		// the prepared statement.
 		if got, want := prepared(insert), i > 0; got != want {
 			t.Errorf("after transaction %d: prepared %v, want %v", i, got, want)
+		}
+		if got, want := runs()-before, min(i, 1); got != want {
+			t.Errorf("transaction %d ran %d prepared statements, want %d", i, got, want)
 		}
 	}
 	var n int
@@ -45,6 +57,38 @@ func TestWriteStatementsArePrepared(t *testing.T) {
 	})
 	if err != nil || n != 3 {
 		t.Fatalf("rows written: %d, %v; want 3", n, err)
+	}
+
+	// A query's rows stay open while the same query runs again: rows are never prepared.
+	for range 3 {
+		err = st.tx(ctx, func(tx *wtx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT key FROM meta WHERE key LIKE ?`, "test-%")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k string
+				if err := rows.Scan(&k); err != nil {
+					return err
+				}
+				inner, err := tx.QueryContext(ctx, `SELECT key FROM meta WHERE key LIKE ?`, k)
+				if err != nil {
+					return err
+				}
+				inner.Close()
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatalf("nested queries: %v", err)
+		}
+	}
+
+	var tempStore int
+	if err := st.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&tempStore); err != nil ||
+		tempStore != 2 {
+		t.Errorf("the writer's temp_store is %d (%v), want 2 (memory)", tempStore, err)
 	}
 
 	for range 2 {

@@ -48,7 +48,8 @@ type Loginer interface {
 
 // Hooks plan the background work that follows submissions and recorded checks: the next check,
 // notifications. What they return is committed in the same transaction as the submission or the
-// check's result, so neither is ever recorded without the work that follows it.
+// check's result. A plan that fails never costs the seller's submission or the check's result:
+// those are recorded without it, and the plan is told why (see store.Follow).
 type Hooks interface {
 	// Submitted plans what follows new credentials, before Shiprocket is asked.
 	Submitted(sellerID int64) store.Follow
