@@ -75,7 +75,7 @@ func TestLockedDatabaseGivesAClearPageAndSavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows, err := st.ListSellers(ctx, store.ListFilter{})
+	rows, err := st.Queue(ctx, store.QueueFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestSellerSeesOnlyOwnRecord(t *testing.T) {
 	if res.Location == "" {
 		t.Fatalf("submit: %d", res.Status)
 	}
-	sellers, _ := app.Store.ListSellers(t.Context(), store.ListFilter{})
+	sellers, _ := app.Store.Queue(t.Context(), store.QueueFilter{})
 	for _, s := range sellers {
 		checks, _ := app.Store.Checks(t.Context(), s.ID)
 		switch s.StoreName {

@@ -122,7 +122,7 @@ func TestWizardToVerified(t *testing.T) {
 		t.Error("done page does not say when it was checked")
 	}
 
-	sellers, err := app.Store.ListSellers(ctx, store.ListFilter{})
+	sellers, err := app.Store.Queue(ctx, store.QueueFilter{})
 	if err != nil || len(sellers) != 1 {
 		t.Fatalf("sellers = %v, %v", sellers, err)
 	}
@@ -505,7 +505,7 @@ func TestSellerPagesNeedASession(t *testing.T) {
 
 func onlySeller(t *testing.T, app *testApp) store.Seller {
 	t.Helper()
-	rows, err := app.Store.ListSellers(context.Background(), store.ListFilter{})
+	rows, err := app.Store.Queue(context.Background(), store.QueueFilter{})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("want exactly one seller, got %d (%v)", len(rows), err)
 	}

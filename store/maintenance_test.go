@@ -91,7 +91,7 @@ func TestBackupDuringWritesHoldsEveryCommittedSeller(t *testing.T) {
 			t.Fatalf("seller %d committed before the backup is missing from it: %v", id, err)
 		}
 	}
-	rows, err := copyStore.ListSellers(ctx, store.ListFilter{Limit: 500})
+	rows, err := copyStore.Queue(ctx, store.QueueFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestUnavailableDatabaseWritesNothing(t *testing.T) {
 					store.IsUnavailable(err), tt.wantText)
 			}
 
-			rows, err := st.ListSellers(ctx, store.ListFilter{})
+			rows, err := st.Queue(ctx, store.QueueFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

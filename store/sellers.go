@@ -205,81 +205,10 @@ func (s *Store) Touch(ctx context.Context, sellerID int64) error {
 	return nil
 }
 
-// SellerRow is one line of the staff list: the seller and the outcome of its latest check.
-type SellerRow struct {
-	Seller
-	LastOutcome string
-}
-
-// ListFilter selects a page of the staff list, newest activity first. After is a keyset cursor:
-// the last row of the previous page.
-type ListFilter struct {
-	Status Status
-	Query  string
-	Limit  int
-	After  *Cursor
-}
-
-// Cursor marks a position in the list ordered by last activity.
+// Cursor marks a position in a list ordered by a time and then an id.
 type Cursor struct {
 	LastActivityAt time.Time
 	ID             int64
-}
-
-// ListSellers returns one page of sellers, most recent activity first.
-func (s *Store) ListSellers(ctx context.Context, f ListFilter) ([]SellerRow, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where = append(where, "s.status = ?")
-		args = append(args, f.Status)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(s.store_name) LIKE ? ESCAPE '\' OR
-			lower(s.contact_name) LIKE ? ESCAPE '\' OR lower(s.login_email) LIKE ? ESCAPE '\' OR
-			lower(s.api_email) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like)
-	}
-	if f.After != nil {
-		where = append(where, "(s.last_activity_at, s.id) < (?, ?)")
-		args = append(args, formatTime(f.After.LastActivityAt), f.After.ID)
-	}
-
-	query := `SELECT ` + prefixed("s.", sellerColumns) + `,
-		COALESCE((SELECT c.outcome FROM checks c WHERE c.seller_id = s.id
-			ORDER BY c.id DESC LIMIT 1), '')
-		FROM sellers s`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY s.last_activity_at DESC, s.id DESC LIMIT ?"
-	args = append(args, f.Limit)
-
-	rows, err := s.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list sellers: %w", err)
-	}
-	defer rows.Close()
-
-	var out []SellerRow
-	for rows.Next() {
-		var r SellerRow
-		scan := func(dest ...any) error {
-			return rows.Scan(append(dest, &r.LastOutcome)...)
-		}
-		seller, err := scanSeller(scanFunc(scan))
-		if err != nil {
-			return nil, fmt.Errorf("list sellers: %w", err)
-		}
-		r.Seller = seller
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 type scanFunc func(dest ...any) error

@@ -229,7 +229,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	}
 }
 
-func TestListSellersPagesAndFilters(t *testing.T) {
+func TestQueuePagesAndFilters(t *testing.T) {
 	c := newClock()
 	ctx := context.Background()
 	st, _ := openStore(t, c)
@@ -242,9 +242,9 @@ func TestListSellersPagesAndFilters(t *testing.T) {
 	st.ReachStep(ctx, 2, 4, false) // seller 2 becomes the most recently active
 
 	var seen []int64
-	var after *store.Cursor
+	var after *store.QueueCursor
 	for {
-		rows, err := st.ListSellers(ctx, store.ListFilter{Limit: 3, After: after})
+		rows, err := st.Queue(ctx, store.QueueFilter{Limit: 3, After: after})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,22 +254,22 @@ func TestListSellersPagesAndFilters(t *testing.T) {
 		for _, r := range rows {
 			seen = append(seen, r.ID)
 		}
-		last := rows[len(rows)-1]
-		after = &store.Cursor{LastActivityAt: last.LastActivityAt, ID: last.ID}
+		cursor := store.CursorOf(rows[len(rows)-1], store.SortActivity)
+		after = &cursor
 	}
 	if got := fmt.Sprint(seen); got != "[2 7 6 5 4 3 1]" {
 		t.Errorf("pages = %s, want [2 7 6 5 4 3 1]", got)
 	}
 
-	rows, _ := st.ListSellers(ctx, store.ListFilter{Status: store.StatusInProgress})
+	rows, _ := st.Queue(ctx, store.QueueFilter{Tab: string(store.StatusInProgress)})
 	if len(rows) != 1 || rows[0].ID != 2 {
 		t.Errorf("status filter = %v", rows)
 	}
-	rows, _ = st.ListSellers(ctx, store.ListFilter{Query: "SHOP5@"})
+	rows, _ = st.Queue(ctx, store.QueueFilter{Query: "SHOP5@"})
 	if len(rows) != 1 || rows[0].ID != 5 {
 		t.Errorf("search = %v", rows)
 	}
-	rows, _ = st.ListSellers(ctx, store.ListFilter{Query: "%"})
+	rows, _ = st.Queue(ctx, store.QueueFilter{Query: "%"})
 	if len(rows) != 0 {
 		t.Errorf("a LIKE wildcard in the search matched %d rows", len(rows))
 	}
