@@ -177,7 +177,8 @@ func (r *Runner) update(ctx context.Context, sellerID int64,
 // follow turns a policy decision into the store's change, webhook deliveries included, and once
 // it has committed wakes the webhook sender (when something was announced) and the job loop. A
 // plan that fails is logged as what; the write it followed is kept without it, and Reconcile
-// restores the missing job or announcement within the hour.
+// gives back a missing job and the status webhook within the hour (see store.Follow for what
+// is lost).
 func (r *Runner) follow(what string, sellerID int64,
 	decide func(store.Seller, store.Monitor) decision) store.Follow {
 	now := r.clock.Now()

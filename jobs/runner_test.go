@@ -1,14 +1,17 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,6 +85,7 @@ type envOptions struct {
 	rand      func(int64) int64
 	clock     jobs.Clock
 	announcer jobs.Announcer
+	log       io.Writer // io.Discard when nil
 }
 
 func newEnv(t *testing.T, verifier verify.Verifier, opts envOptions) *env {
@@ -96,7 +100,10 @@ func newEnv(t *testing.T, verifier verify.Verifier, opts envOptions) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if opts.log == nil {
+		opts.log = io.Discard
+	}
+	log := slog.New(slog.NewJSONHandler(opts.log, nil))
 	notifier, err := webhook.New(st, webhook.Config{URLs: []string{hookURL},
 		Secret: []byte("0123456789abcdef0123456789abcdef"), Now: clock.Now}, log)
 	if err != nil {
@@ -127,6 +134,12 @@ func newEnv(t *testing.T, verifier verify.Verifier, opts envOptions) *env {
 // newFakeEnv is an env whose verify service talks to a fake Shiprocket over loopback.
 func newFakeEnv(t *testing.T) (*env, *shiprockettest.Server) {
 	t.Helper()
+	return newFakeEnvWith(t, envOptions{})
+}
+
+// newFakeEnvWith is newFakeEnv with options.
+func newFakeEnvWith(t *testing.T, opts envOptions) (*env, *shiprockettest.Server) {
+	t.Helper()
 	fake := shiprockettest.NewServer()
 	t.Cleanup(fake.Close)
 	fake.AddAccount(shiprockettest.Account{Email: apiEmail, Password: password})
@@ -136,7 +149,7 @@ func newFakeEnv(t *testing.T) (*env, *shiprockettest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newEnv(t, client, envOptions{}), fake
+	return newEnv(t, client, opts), fake
 }
 
 // exec runs raw SQL on the database through a connection of its own, as another process would.
@@ -738,5 +751,57 @@ func TestRunGivesBackAJobWaitingForItsTurn(t *testing.T) {
 	if j.Kind != store.JobRecheck || j.Attempts != 0 || j.Result != "released" ||
 		!j.RunAt.Equal(e.clock.Now()) {
 		t.Errorf("the waiting job %+v, want it queued again for now, attempts not counted", j)
+	}
+}
+
+// failingAnnouncer cannot build any webhook delivery while failing is set.
+type failingAnnouncer struct{ failing *atomic.Bool }
+
+func (a failingAnnouncer) Deliveries(string, store.Seller, time.Time) ([]store.NewDelivery,
+	error) {
+	if a.failing.Load() {
+		return nil, errors.New("no payload today")
+	}
+	return nil, nil
+}
+
+func (failingAnnouncer) Wake() {}
+
+// TestFailingPlanKeepsTheCheck checks that when the runner's plan fails (here its webhooks
+// cannot be built), the seller's submission and the check's result are recorded all the same,
+// each failure is logged with the seller, and reconciliation gives back the missing job.
+func TestFailingPlanKeepsTheCheck(t *testing.T) {
+	var logs bytes.Buffer
+	var failing atomic.Bool
+	failing.Store(true)
+	e, _ := newFakeEnvWith(t, envOptions{announcer: failingAnnouncer{&failing}, log: &logs})
+	id := e.newSeller("planless")
+
+	res := e.submit(id, password)
+	if res.Status != store.StatusVerified || res.Check.Outcome != "verified" {
+		t.Fatalf("submit: status %s, outcome %s", res.Status, res.Check.Outcome)
+	}
+	if got := e.seller(id); got.Status != store.StatusVerified {
+		t.Fatalf("seller status %s, want verified", got.Status)
+	}
+	if n := strings.Count(logs.String(), `failed; kept the write without it`); n != 2 {
+		t.Errorf("%d plan failures logged, want 2 (submission, result):\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), fmt.Sprintf(`"seller_id":%d`, id)) ||
+		!strings.Contains(logs.String(), "no payload today") {
+		t.Errorf("the failure log lacks the seller or the cause:\n%s", logs.String())
+	}
+	if _, err := e.st.QueuedJob(e.ctx, id); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a job was planned although the plan failed: %v", err)
+	}
+
+	// Once webhooks can be built again, reconciliation schedules the verified seller's daily
+	// check.
+	failing.Store(false)
+	if err := e.runner.Reconcile(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j := e.queued(id); j.Kind != store.JobRecheck {
+		t.Errorf("after reconciliation: job %s, want %s", j.Kind, store.JobRecheck)
 	}
 }

@@ -343,8 +343,10 @@ type MonitorChange struct {
 // once it has committed.
 //
 // A plan never costs the write it follows: when Decide or its change fails, the write is
-// committed again on its own and Failed, when set, is told why. The background work then lacks
-// its plan until the hourly reconciliation of the jobs package restores it.
+// committed again on its own and Failed, when set, is told why. What the plan would have written
+// is then missing: the hourly reconciliation of the jobs package gives back a missing job and the
+// webhook of the seller's status, but the plan's timeline events, its other webhooks and the
+// monitor row's counters are lost. Plans fail only when the database does.
 type Follow struct {
 	Decide func(Seller, Monitor) (MonitorChange, error)
 	Done   func(MonitorChange)
@@ -374,10 +376,13 @@ func (s *Store) txThen(ctx context.Context, f Follow,
 			_, err := write(tx, Follow{})
 			return err
 		})
-		if err == nil && f.Failed != nil {
+		if err != nil {
+			return errors.Join(err, pe)
+		}
+		if f.Failed != nil {
 			f.Failed(pe.err)
 		}
-		return err
+		return nil
 	}
 	if err == nil && ch != nil && f.Done != nil {
 		f.Done(*ch)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -401,7 +402,8 @@ func TestFollowCommitsWithTheWrite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("result with a failing plan: %v", err)
 	}
-	if c, _ := st.Check(ctx, first.ID); c.Outcome != "unavailable" || len(failures) != 2 {
+	if c, _ := st.Check(ctx, first.ID); c.Outcome != "unavailable" || len(failures) != 2 ||
+		!errors.Is(failures[1], boom) {
 		t.Fatalf("after a failed plan the check is %+v; %d failures told", c, len(failures))
 	}
 
@@ -458,5 +460,102 @@ func TestFollowCommitsWithTheWrite(t *testing.T) {
 	}
 	if j, _ := st.QueuedJob(ctx, s.ID); !j.RunAt.Equal(c.t.Add(time.Hour)) {
 		t.Errorf("a refused candidate changed the job to %+v", j)
+	}
+}
+
+// TestPlanFailingHalfWayLeavesNoTrace checks a plan whose change fails after part of it was
+// written (its webhook delivery names a seller that does not exist): the monitor row, job and
+// timeline event it wrote are gone, the write it followed is there exactly once, Failed is told
+// the database's error, and the same holds for a new password Shiprocket accepted.
+func TestPlanFailingHalfWayLeavesNoTrace(t *testing.T) {
+	c := newClock()
+	ctx := context.Background()
+	st, _ := openStore(t, c)
+	s, _ := st.CreateSeller(ctx, newSeller("asha"), hash("t"), time.Hour, "seller")
+
+	var failures []error
+	halfWay := store.Follow{
+		Decide: func(sel store.Seller, m store.Monitor) (store.MonitorChange, error) {
+			m.PendingRetries = 7
+			return store.MonitorChange{Monitor: m,
+				Schedule: &store.JobSpec{Kind: store.JobRetry, RunAt: c.t.Add(time.Minute)},
+				Events:   []store.Event{{Kind: store.EventStale, Actor: store.ActorSystem}},
+				Deliveries: []store.NewDelivery{{EventID: "evt_x", EventType: "seller.stale",
+					SellerID: sel.ID + 1000, URL: "http://127.0.0.1:9/h", Payload: "{}",
+					GiveUpAt: c.t.Add(time.Hour)}},
+			}, nil
+		},
+		Done:   func(store.MonitorChange) { t.Error("Done called after a failed plan") },
+		Failed: func(err error) { failures = append(failures, err) },
+	}
+	noTrace := func(when string) {
+		t.Helper()
+		if m, _ := st.Monitor(ctx, s.ID); m.PendingRetries != 0 {
+			t.Errorf("%s: the failed plan's monitor row is there: %+v", when, m)
+		}
+		if _, err := st.QueuedJob(ctx, s.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: the failed plan's job is there: %v", when, err)
+		}
+		events, _ := st.Events(ctx, s.ID)
+		for _, e := range events {
+			if e.Kind == store.EventStale {
+				t.Errorf("%s: the failed plan's event is there", when)
+			}
+		}
+	}
+
+	check, err := st.Submit(ctx, store.Submission{SellerID: s.ID,
+		APIEmail: "asha+api@example.com", KeyID: "k1", Sealed: []byte{1}, Trigger: "seller",
+		Actor: "seller", Then: halfWay})
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	noTrace("after the submission")
+	events, _ := st.Events(ctx, s.ID)
+	submitted := 0
+	for _, e := range events {
+		if e.Kind == store.EventSubmitted {
+			submitted++
+		}
+	}
+	if checks, _ := st.Checks(ctx, s.ID); submitted != 1 || len(checks) != 1 ||
+		checks[0].ID != check.ID {
+		t.Errorf("after the submission: %d submitted events, checks %+v", submitted, checks)
+	}
+
+	err = st.FinishCheck(ctx, check.ID, store.CheckResult{Outcome: "verified",
+		HTTPStatus: 200, Report: "{}", Status: store.StatusVerified, Then: halfWay})
+	if err != nil {
+		t.Fatalf("result: %v", err)
+	}
+	noTrace("after the result")
+	if got, _ := st.Seller(ctx, s.ID); got.Status != store.StatusVerified {
+		t.Errorf("after the result the seller is %s", got.Status)
+	}
+
+	candidate, err := st.StartCandidateCheck(ctx, s.ID, "asha.k+api@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.FinishCandidateCheck(ctx, candidate.ID, store.CheckResult{Outcome: "verified",
+		HTTPStatus: 200, Report: "{}", Status: store.StatusVerified, Then: halfWay}, "k2",
+		[]byte{2})
+	if err != nil {
+		t.Fatalf("candidate: %v", err)
+	}
+	noTrace("after the new password")
+	sec, _ := st.Secret(ctx, s.ID, store.PurposePassword)
+	if got, _ := st.Seller(ctx, s.ID); sec.KeyID != "k2" || got.APIEmail != "asha.k+api@example.com" {
+		t.Errorf("the accepted password was not kept: key %s, API email %s", sec.KeyID,
+			got.APIEmail)
+	}
+
+	if len(failures) != 3 {
+		t.Fatalf("Failed told %d times, want 3", len(failures))
+	}
+	for _, err := range failures {
+		if !strings.Contains(err.Error(), "FOREIGN KEY") {
+			t.Errorf("Failed told %v, want the foreign key error", err)
+		}
 	}
 }
