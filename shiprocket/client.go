@@ -168,6 +168,13 @@ func parseBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
+// maxIdleConns is how many connections to Shiprocket stay open between calls. A check makes
+// fifteen calls one after another, and checks run side by side: with fewer idle connections
+// than checks in flight, each call's connection was closed on its return and the next call
+// dialled (over https, handshook) a new one. With 32 checks at once that was 6% of a check's
+// CPU in the portal alone (docs/benchmark.md). An idle connection costs a few tens of KB.
+const maxIdleConns = 64
+
 // newTransport returns a transport with explicit timeouts; http.DefaultTransport has no
 // response-header timeout and a 30s dial timeout.
 func newTransport() *http.Transport {
@@ -179,8 +186,8 @@ func newTransport() *http.Transport {
 		ResponseHeaderTimeout:  responseHeaderTimeout,
 		ExpectContinueTimeout:  time.Second,
 		IdleConnTimeout:        90 * time.Second,
-		MaxIdleConns:           10,
-		MaxIdleConnsPerHost:    4,
+		MaxIdleConns:           maxIdleConns,
+		MaxIdleConnsPerHost:    maxIdleConns,
 		MaxResponseHeaderBytes: 64 << 10,
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},

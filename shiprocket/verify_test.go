@@ -3,11 +3,15 @@ package shiprocket_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -417,5 +421,50 @@ func TestAreas(t *testing.T) {
 	infos[0].Path = "/changed"
 	if shiprocket.Areas()[0].Path == "/changed" {
 		t.Errorf("Areas returns shared state")
+	}
+}
+
+// TestChecksSideBySideKeepTheirConnections runs 16 checks at once, fifteen calls each, and counts
+// the connections Shiprocket saw opened: calls reuse the connections of earlier calls instead of
+// dialling anew, so there are about as many connections as checks, not as calls.
+func TestChecksSideBySideKeepTheirConnections(t *testing.T) {
+	fake := shiprockettest.NewServer()
+	defer fake.Close()
+	var opened atomic.Int64
+	srv := httptest.NewUnstartedServer(fake.Handler())
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+
+	const checks = 16
+	for i := range checks {
+		fake.AddAccount(shiprockettest.Account{Email: fmt.Sprintf("s%d+api@example.com", i),
+			Password: "pw"})
+	}
+	c, err := shiprocket.New(shiprocket.Config{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		var wg sync.WaitGroup
+		for i := range checks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rep := c.Verify(context.Background(), fmt.Sprintf("s%d+api@example.com", i), "pw")
+				if rep.Login.Outcome != shiprocket.OutcomeVerified {
+					t.Errorf("round %d, check %d: %s", round, i, rep.Login.Outcome)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// 3 rounds × 16 checks × 15 calls = 720 calls.
+	if n := opened.Load(); n > 2*checks {
+		t.Errorf("%d connections opened for 720 calls by %d checks at a time", n, checks)
 	}
 }
