@@ -11,9 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/labstack/echo/v4"
@@ -125,14 +123,6 @@ func serveFloor(ctx context.Context, addr string) error {
 
 // stackFloor measures the floor server with the wizard's closed loop, on the wizard's sellers.
 func (b *bench) stackFloor(ctx context.Context) (result, error) {
-	self, err := selfBinary()
-	if err != nil {
-		return result{}, err
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		return result{}, err
-	}
 	keys := make([]byte, 64)
 	if _, err := rand.Read(keys); err != nil {
 		return result{}, err
@@ -152,26 +142,20 @@ func (b *bench) stackFloor(ctx context.Context) (result, error) {
 		users[i] = &sessionUser{user: u, seller: w.seller}
 	}
 
-	floor, err := startServer(ctx, "floor", self, []string{"-floor", addr},
-		[]string{floorDBEnv + "=" + b.dbPath, floorKeysEnv + "=" + hex.EncodeToString(keys)},
-		addr, "/healthz", filepath.Join(b.dir, "floor.log"))
+	floor, err := b.startReference(ctx, "floor", []string{floorDBEnv + "=" + b.dbPath,
+		floorKeysEnv + "=" + hex.EncodeToString(keys)})
 	if err != nil {
 		return result{}, err
 	}
 	defer floor.stop()
 
-	measure, warm := b.durations()
 	get := func(ctx context.Context, w, i int) error {
 		u := users[(w*31+i)%len(users)]
 		n := 1 + i%u.seller.step
 		return u.want(ctx, b.client, "GET", floor.url+"/steps/"+strconv.Itoa(n), nil,
 			http.StatusOK)
 	}
-	closedLoop(ctx, closedWorkers, warm, 0, get)
-	resetPeak(floor.pid())
-	cpu0 := cpuTime(floor.pid())
-	s := closedLoop(ctx, closedWorkers, measure, 0, get)
-	cpu1 := cpuTime(floor.pid())
+	s, cpu := b.closedOn(ctx, floor, get)
 	_, peak, _ := memory(floor.pid())
 	b.failNote("floor", s)
 	b.floorTput = s
@@ -180,7 +164,7 @@ func (b *bench) stackFloor(ctx context.Context) (result, error) {
 	r := b.row("Stack floor: cookie, one SQLite row, templ step page", fmt.Sprintf(
 		"closed loop, %d connections", closedWorkers), s, peak, "baseline", true,
 		fmt.Sprintf("%.2f× throughput", ratio))
-	r.cpu = (cpu1 - cpu0) / time.Duration(max(1, len(s.durations)))
+	r.cpu = cpu
 	b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s cpu/req %-8s  %.2f× bare", "stack floor",
 		r.throughput, ms(r.p50), ms(r.p99), ms(r.cpu), ratio)
 	return r, nil

@@ -447,31 +447,19 @@ func (b *bench) signIn(ctx context.Context, pool []poolSeller) ([]*sessionUser, 
 // baseline measures the bare Echo handler: its throughput with the same closed loop as the
 // wizard, and its latency at the queue's open-loop rate.
 func (b *bench) baseline(ctx context.Context) ([]result, error) {
-	self, err := selfBinary()
-	if err != nil {
-		return nil, err
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
-	bare, err := startServer(ctx, "bare", self, []string{"-bare", addr}, nil, addr, "/healthz",
-		filepath.Join(b.dir, "bare.log"))
+	bare, err := b.startReference(ctx, "bare", nil)
 	if err != nil {
 		return nil, err
 	}
 	defer bare.stop()
 
-	measure, warm := b.durations()
+	measure, _ := b.durations()
 	u := newUser()
 	get := func(ctx context.Context, _, _ int) error {
 		return u.want(ctx, b.client, "GET", bare.url+"/", nil, http.StatusOK)
 	}
-	closedLoop(ctx, closedWorkers, warm, 0, get)
-	resetPeak(bare.pid())
-	cpu0 := cpuTime(bare.pid())
-	b.bareTput = closedLoop(ctx, closedWorkers, measure, 0, get)
-	cpu1 := cpuTime(bare.pid())
+	var cpu time.Duration
+	b.bareTput, cpu = b.closedOn(ctx, bare, get)
 	b.bareOpen = openLoop(ctx, queueRate, measure, maxInFlight, func(ctx context.Context,
 		_ int) error {
 		return get(ctx, 0, 0)
@@ -484,12 +472,41 @@ func (b *bench) baseline(ctx context.Context) ([]result, error) {
 		b.row("Bare Echo handler, latency", fmt.Sprintf("open loop, %d/s", queueRate),
 			b.bareOpen, peak, "baseline", true, "1.00× p99"),
 	}
-	rows[0].cpu = (cpu1 - cpu0) / time.Duration(max(1, len(b.bareTput.durations)))
+	rows[0].cpu = cpu
 	for _, r := range rows {
 		b.logf("%-28s %8.0f/s  p50 %-8s p99 %-8s cpu/req %-8s rss %s", r.name, r.throughput,
 			ms(r.p50), ms(r.p99), ms(r.cpu), mib(r.peak))
 	}
 	return rows, nil
+}
+
+// startReference starts the bench binary again as the reference server name (-bare, -floor) on
+// a free loopback address, with env added to its environment.
+func (b *bench) startReference(ctx context.Context, name string, env []string) (*server,
+	error) {
+	self, err := selfBinary()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return startServer(ctx, name, self, []string{"-" + name, addr}, env, addr, "/healthz",
+		filepath.Join(b.dir, name+".log"))
+}
+
+// closedOn warms srv up with get's closed loop, then measures it: the sample, and srv's CPU time
+// per request served. srv's peak RSS is reset as the measurement starts.
+func (b *bench) closedOn(ctx context.Context, srv *server,
+	get func(ctx context.Context, worker, i int) error) (*sample, time.Duration) {
+	measure, warm := b.durations()
+	closedLoop(ctx, closedWorkers, warm, 0, get)
+	resetPeak(srv.pid())
+	cpu0 := cpuTime(srv.pid())
+	s := closedLoop(ctx, closedWorkers, measure, 0, get)
+	cpu := (cpuTime(srv.pid()) - cpu0) / time.Duration(max(1, len(s.durations)))
+	return s, cpu
 }
 
 // row fills a result from a sample.

@@ -384,8 +384,8 @@ func (s *Store) txThen(ctx context.Context, f Follow,
 		}
 		return nil
 	}
-	if err == nil && ch != nil && f.Done != nil {
-		f.Done(*ch)
+	if err == nil && ch != nil {
+		f.done(*ch)
 	}
 	return err
 }
